@@ -1,0 +1,49 @@
+# wakecheck: `make demo` and `make test` work on a fresh Debian 12 machine.
+# They first install what is missing (apt-get, non-interactive), then build.
+
+BUILD ?= build
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+
+# Debian packages the build and the tests need (see ../shared/ECOSYSTEM.md).
+PACKAGES := g++ cmake make ninja-build pkg-config \
+            libboost-context-dev libfmt-dev libtomlplusplus-dev libcli11-dev \
+            libcpputest-dev libbenchmark-dev
+
+.PHONY: all build deps demo test bench format format-check clean
+
+all: build
+
+build:
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release
+	cmake --build $(BUILD) -j $(JOBS)
+
+# Installs only the packages that are missing; does nothing when all are present.
+deps:
+	@missing=""; \
+	for p in $(PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  sudo=""; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \
+	  $$sudo apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+demo: deps build
+	./$(BUILD)/wakecheck check scenarios/
+
+test: deps build
+	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+
+bench: deps build
+	./$(BUILD)/bench/wakecheck_bench
+
+format:
+	find checker model scenarios reports cli tests bench -name '*.cpp' -o -name '*.hpp' | xargs clang-format -i
+
+format-check:
+	find checker model scenarios reports cli tests bench -name '*.cpp' -o -name '*.hpp' | xargs clang-format --dry-run --Werror
+
+clean:
+	rm -rf $(BUILD)

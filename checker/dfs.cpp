@@ -1,0 +1,42 @@
+#include "checker/dfs.hpp"
+
+#include <fmt/format.h>
+
+namespace wakecheck {
+
+bool DfsScheduler::begin_execution() {
+  depth_ = 0;
+  return !done_ && problem_.empty();
+}
+
+std::optional<TaskId> DfsScheduler::pick_task(std::span<const TaskId> enabled,
+                                              const Fingerprint& state) {
+  const auto options = static_cast<std::uint32_t>(enabled.size());
+  if (depth_ < stack_.size()) {
+    // Re-running the prefix: the same decisions must meet the same choices.
+    const Node& node = stack_[depth_++];
+    if (node.options != options) {
+      problem_ = fmt::format(
+          "the model is not deterministic: decision {} had {} enabled tasks before and {} now",
+          depth_, node.options, options);
+      return std::nullopt;
+    }
+    return enabled[node.chosen];
+  }
+  if (caching_ && !visited_.insert(state)) return std::nullopt;
+  stack_.push_back({options, 0});
+  ++depth_;
+  return enabled[0];
+}
+
+void DfsScheduler::end_execution() {
+  if (!problem_.empty()) return;
+  stack_.resize(depth_);
+  while (!stack_.empty() && stack_.back().chosen + 1 >= stack_.back().options) stack_.pop_back();
+  if (stack_.empty())
+    done_ = true;
+  else
+    ++stack_.back().chosen;
+}
+
+}  // namespace wakecheck

@@ -1,0 +1,45 @@
+#pragma once
+
+#include <vector>
+
+#include "checker/scheduler.hpp"
+#include "checker/visited.hpp"
+
+namespace wakecheck {
+
+// Exhaustive depth-first search over scheduling decisions, stateless (each
+// execution re-runs from the start, following the stack's prefix), with state
+// caching: a state first reached at a new node is remembered, and an execution
+// that reaches a remembered state again is cut there.
+//
+// Soundness of the cut: a state's fingerprint covers every object's value and
+// every task's status and history (its local state, since tasks are
+// deterministic). When a state is first reached, this DFS goes on to try every
+// enabled task there (the node's alternatives), so every state reachable from
+// it is reached. Findings are properties of states, so none is lost.
+class DfsScheduler final : public Scheduler {
+ public:
+  explicit DfsScheduler(bool state_caching) : caching_(state_caching) {}
+
+  bool begin_execution() override;
+  std::optional<TaskId> pick_task(std::span<const TaskId> enabled,
+                                  const Fingerprint& state) override;
+  void end_execution() override;
+  bool exhausted() const override { return done_; }
+  std::uint64_t states() const override { return visited_.size(); }
+  const std::string& problem() const override { return problem_; }
+
+ private:
+  struct Node {
+    std::uint32_t options;  // enabled tasks at this decision
+    std::uint32_t chosen;   // index into them
+  };
+  std::vector<Node> stack_;
+  std::size_t depth_ = 0;
+  bool caching_;
+  bool done_ = false;
+  VisitedSet visited_;
+  std::string problem_;
+};
+
+}  // namespace wakecheck

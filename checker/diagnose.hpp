@@ -1,0 +1,28 @@
+// Builds each finding's explanation from the execution's trace: what happened,
+// where, and (for lost wakeups) which wake missed the sleeper and why.
+// Runs once per finding, never on the per-step path.
+#pragma once
+
+#include <string>
+
+#include "checker/finding.hpp"
+#include "checker/types.hpp"
+
+namespace wakecheck {
+
+class Execution;
+
+Finding leaked_lock(const Execution& ex, TaskId task, ObjectId lock);
+Finding recursive_lock(const Execution& ex, TaskId task, ObjectId lock);
+Finding bad_unlock(const Execution& ex, TaskId task, ObjectId lock);
+Finding livelock(const Execution& ex, std::uint32_t max_steps);
+Finding lost_wakeup(const Execution& ex, TaskId sleeper, ObjectId wq, const std::string& work);
+// Nothing enabled, no lost wakeup: tasks wait for locks, or sleep with nobody to wake them.
+Finding stuck(const Execution& ex);
+
+// "model/queues/boundedq.cpp:42"
+std::string where(const SourceLoc& loc);
+// The final state of every task, then of every object the model can describe.
+void describe_final_state(const Execution& ex, std::string& out);
+
+}  // namespace wakecheck

@@ -1,0 +1,46 @@
+// The one vocabulary of operations that the engine records, the detectors read
+// and the reports print. The engine gives kernel meaning to none of them beyond
+// what is written here: locks exclude, a sleeping task is not enabled.
+#pragma once
+
+#include <cstdint>
+
+#include "checker/types.hpp"
+
+namespace wakecheck {
+
+enum class OpKind : std::uint8_t {
+  TaskExit,         // a: the task's return value
+  LockAcquire,      // object: lock. Scheduling point; enabled only while the lock is free
+  LockRelease,      // object: lock
+  Read,             // plain shared data, not a scheduling point. a: value read
+  Write,            // plain shared data, not a scheduling point. a: value written
+  AtomicRead,       // a: value read
+  AtomicWrite,      // a: value written
+  SetState,         // object: the task. a: new task state (model's encoding)
+  Schedule,         // object: the task. a: 1 when the task went to sleep, 0 when it returned at once
+  Resume,           // object: the task. The sleeper runs again after being woken
+  WaitQueueAdd,     // object: wait queue. a: 1 if exclusive, b: the task enqueued
+  WaitQueueRemove,  // object: wait queue. b: the task dequeued
+  WaitQueueActive,  // object: wait queue. Unlocked emptiness test. a: 1 if it had waiters
+  WakeUp,           // object: wait queue. a: tasks woken, b: entries looked at
+  Wake,             // object: the woken task. b: its TaskId. One per task a wake made runnable
+  Note,             // a model's remark in the trace (label says it), not an operation
+};
+
+// What an operation does to its object; kept on every record for the coming
+// partial-order reduction and race detection.
+enum class Access : std::uint8_t { None, Read, Write, ReadWrite };
+
+enum class ObjectKind : std::uint8_t { Task, Spinlock, WaitQueue, Variable, Container, Ledger };
+
+const char* op_kind_name(OpKind kind);
+const char* object_kind_name(ObjectKind kind);
+
+// True for operations that a sleeping-task detector reads as "enqueued on a wait queue".
+inline bool is_wait_queue_op(OpKind k) {
+  return k == OpKind::WaitQueueAdd || k == OpKind::WaitQueueRemove ||
+         k == OpKind::WaitQueueActive || k == OpKind::WakeUp;
+}
+
+}  // namespace wakecheck

@@ -1,0 +1,164 @@
+// One execution: tasks on fibers, the objects they share, and the loop that
+// asks a Scheduler which enabled task performs the next visible operation.
+//
+// Invariants:
+//  - Exactly one task runs at a time; between two of its scheduling points a
+//    task runs alone, so its plain accesses are atomic with respect to others.
+//  - A task is enabled iff it is Runnable and, if its pending operation is a
+//    lock acquisition, the lock is free. Sleeping and Finished tasks are not.
+//  - fingerprint_ equals the sum of every task's and object's term at every
+//    scheduling point (maintained incrementally, never recomputed).
+//  - Nothing on the per-step path allocates once reserve() has run: the trace,
+//    the decisions and the enabled list keep their capacity across executions.
+#pragma once
+
+#include <boost/context/fiber.hpp>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "checker/finding.hpp"
+#include "checker/hash.hpp"
+#include "checker/stack_pool.hpp"
+#include "checker/trace.hpp"
+
+namespace wakecheck {
+
+class Program;
+class Scheduler;
+
+enum class TaskStatus : std::uint8_t { Runnable, Sleeping, Finished };
+
+// Appends a one-line description of an object's final state (model-defined).
+using DescribeFn = void (*)(const void* self, const class Execution& ex, std::string& out);
+
+class Execution {
+ public:
+  explicit Execution(StackPool& stacks, std::uint32_t max_steps = 10000);
+  ~Execution();
+  Execution(const Execution&) = delete;
+  Execution& operator=(const Execution&) = delete;
+
+  // --- Building the initial state (from Program::setup) ---
+  ObjectId add_object(ObjectKind kind, std::string name, std::uint64_t hash = 0);
+  void set_describe(ObjectId id, DescribeFn fn, const void* self);
+  // `group`: tasks of one group run the same code on the same kind of data.
+  // `object`: the model's object for this task (its task_struct), if any.
+  TaskId spawn(std::string name, std::uint32_t group, std::function<int()> body,
+               ObjectId object = kNoObject);
+
+  // --- Instrumentation, called from task code ---
+  // A scheduling point: the task stops here until the scheduler runs it again,
+  // then the operation happens and is recorded. Fill the entry's results.
+  // A returned entry reference is valid only until the next step() or record():
+  // to fill one in after recording others, keep its index (entry()).
+  TraceEntry& step(OpKind kind, ObjectId obj, Access access, const char* label, SourceLoc loc);
+  // Records an operation that is not a scheduling point (data under a lock).
+  TraceEntry& record(OpKind kind, ObjectId obj, Access access, const char* label, SourceLoc loc);
+  // Lock objects: acquisition waits while another task holds it.
+  void lock(ObjectId lock, const char* label, SourceLoc loc);
+  void unlock(ObjectId lock, const char* label, SourceLoc loc);
+  // The current task sleeps until wake(); then records its Resume.
+  void sleep(SourceLoc loc);
+  // Makes a sleeping task runnable; false if it was not asleep.
+  bool wake(TaskId task);
+  void set_hash(ObjectId obj, std::uint64_t hash);
+  // Remembers the wait queue `task` was last enqueued on, for end-of-execution diagnosis.
+  void note_wait_queue(TaskId task, ObjectId wq) { tasks_[task].last_wait_queue = wq; }
+  // Raises a finding; the first one raised in an execution wins.
+  void raise(Finding f);
+  // Raises a finding from task code and stops the task for good.
+  [[noreturn]] void fail(Finding f);
+
+  // --- Queries ---
+  TaskId current() const { return current_; }
+  std::size_t task_count() const { return tasks_.size(); }
+  std::size_t object_count() const { return objects_.size(); }
+  const std::string& task_name(TaskId t) const { return tasks_[t].name; }
+  const std::string& object_name(ObjectId o) const { return objects_[o].name; }
+  ObjectKind object_kind(ObjectId o) const { return objects_[o].kind; }
+  TaskStatus status(TaskId t) const { return tasks_[t].status; }
+  OpKind pending(TaskId t) const { return tasks_[t].pending; }
+  ObjectId pending_object(TaskId t) const { return tasks_[t].pending_object; }
+  ObjectId task_object(TaskId t) const { return tasks_[t].object; }
+  ObjectId last_wait_queue(TaskId t) const { return tasks_[t].last_wait_queue; }
+  int exit_code(TaskId t) const { return tasks_[t].exit_code; }
+  // Appends the model's description of an object; false if it has none.
+  bool describe(ObjectId o, std::string& out) const;
+  TaskId owner(ObjectId lock) const { return objects_[lock].owner; }
+  // Trace entry (1-based) that took `lock`, 0 when free.
+  std::uint32_t lock_taken_at(ObjectId lock) const { return objects_[lock].taken_at; }
+  bool holds_any(TaskId t, ObjectKind lock_kind) const;
+  const std::vector<TraceEntry>& trace() const { return trace_; }
+  TraceEntry& entry(std::size_t index) { return trace_[index]; }
+  const Finding& finding() const { return finding_; }
+  bool cut() const { return cut_; }
+  std::uint32_t steps() const { return steps_; }
+  const Fingerprint& fingerprint() const { return fingerprint_; }
+
+  // --- Driving ---
+  // Runs until every task finished, nothing is enabled, a finding, the step
+  // bound, or the scheduler cuts it.
+  void run(Scheduler& scheduler, Program& program);
+  // Copies out what a report needs; call before reset().
+  ExecutionRecord snapshot() const;
+  // Tears down the fibers and objects, ready for the next setup().
+  void reset();
+
+ private:
+  struct Task {
+    std::string name;
+    std::uint32_t group = 0;
+    std::function<int()> body;
+    boost::context::fiber fiber;
+    TaskStatus status = TaskStatus::Runnable;
+    OpKind pending = OpKind::Note;   // the operation it stopped at
+    ObjectId pending_object = kNoObject;
+    std::uint64_t history = 0;       // rolling hash of its operations and their results
+    std::size_t unfolded = 0;        // first trace entry not yet in `history`
+    ObjectId last_wait_queue = kNoObject;
+    ObjectId object = kNoObject;
+    int exit_code = 0;
+    Fingerprint term;
+  };
+  struct Object {
+    std::string name;
+    ObjectKind kind;
+    std::uint64_t hash = 0;
+    Fingerprint term;
+    TaskId owner = kNoTask;          // locks only
+    std::uint32_t taken_at = 0;
+    DescribeFn describe = nullptr;
+    const void* self = nullptr;
+  };
+
+  void start_tasks();
+  void collect_enabled();
+  void resume(TaskId t);
+  void yield_to_engine();
+  void task_main(TaskId t);
+  void finish_task(TaskId t, int code);
+  void end_with_nothing_enabled(Program& program);
+  TraceEntry& append(OpKind kind, ObjectId obj, Access access, const char* label, SourceLoc loc,
+                     bool scheduling_point);
+  void fold_history(TaskId t);
+  void retally_task(TaskId t);
+  void set_owner(ObjectId lock, TaskId owner);
+
+  StackPool& stacks_;
+  std::uint32_t max_steps_;
+  std::vector<Task> tasks_;
+  std::vector<Object> objects_;
+  std::vector<TraceEntry> trace_;
+  std::vector<TaskId> decisions_;
+  std::vector<TaskId> enabled_;
+  boost::context::fiber engine_;  // the engine's continuation while a task runs
+  TaskId current_ = kNoTask;
+  Fingerprint fingerprint_;
+  Finding finding_;
+  std::uint32_t steps_ = 0;
+  bool cut_ = false;
+};
+
+}  // namespace wakecheck

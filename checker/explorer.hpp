@@ -1,0 +1,37 @@
+// The exploration loop: executions one after another under one Scheduler,
+// until a finding, the strategy has nothing left, or a bound.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "checker/trace.hpp"
+
+namespace wakecheck {
+
+class Program;
+class Scheduler;
+
+struct SearchLimits {
+  std::uint64_t max_executions = 1'000'000;
+  std::uint32_t max_steps = 10'000;  // scheduling points per execution
+};
+
+struct SearchStats {
+  std::uint64_t executions = 0;  // started, including those cut at a known state
+  std::uint64_t cut = 0;         // ended early at a state explored before
+  std::uint64_t states = 0;      // distinct states remembered (dfs)
+  std::uint64_t steps = 0;       // scheduling points over all executions
+  bool exhausted = false;        // the strategy covered everything it promises
+};
+
+struct SearchResult {
+  SearchStats stats;
+  std::optional<ExecutionRecord> failure;  // the first execution with a finding
+  std::string problem;                     // the scheduler stopped: divergence, nondeterminism
+};
+
+SearchResult explore(Program& program, Scheduler& scheduler, const SearchLimits& limits);
+
+}  // namespace wakecheck

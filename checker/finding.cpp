@@ -1,0 +1,28 @@
+#include "checker/finding.hpp"
+
+#include <array>
+
+namespace wakecheck {
+namespace {
+
+// Indexed by FindingKind.
+constexpr std::array<std::string_view, 9> kNames = {
+    "none",          "lost-wakeup", "leaked-lock", "deadlock",   "invariant",
+    "sleep-in-atomic", "bad-unlock", "livelock",   "model-error",
+};
+
+}  // namespace
+
+const char* finding_name(FindingKind kind) {
+  return kNames[static_cast<std::size_t>(kind)].data();
+}
+
+std::optional<FindingKind> finding_from_name(std::string_view name) {
+  for (std::size_t i = 0; i < kNames.size(); ++i)
+    if (kNames[i] == name) return static_cast<FindingKind>(i);
+  return std::nullopt;
+}
+
+std::span<const std::string_view> finding_names() { return kNames; }
+
+}  // namespace wakecheck

@@ -1,0 +1,43 @@
+// What the checker reports. One enum, one record, one table of names: a
+// finding kind is defined here and nowhere else.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "checker/types.hpp"
+
+namespace wakecheck {
+
+enum class FindingKind : std::uint8_t {
+  None,
+  LostWakeup,     // nothing enabled; a task sleeps on a wait queue while work remains for it
+  LeakedLock,     // a task finished holding a lock
+  Deadlock,       // nothing enabled; tasks wait for locks (or sleep with nobody left to wake them)
+  Invariant,      // the model's own invariant or delivery check failed
+  SleepInAtomic,  // schedule() while holding a spinlock ("scheduling while atomic")
+  BadUnlock,      // unlock of a lock the task does not hold
+  Livelock,       // the execution did not end within the step bound
+  ModelError,     // the model threw: a bug in the model, not a finding about the code under test
+};
+
+// The scenario-file spelling ("lost-wakeup", ...).
+const char* finding_name(FindingKind kind);
+std::optional<FindingKind> finding_from_name(std::string_view name);
+std::span<const std::string_view> finding_names();
+
+struct Finding {
+  FindingKind kind = FindingKind::None;
+  TaskId task = kNoTask;        // the task it is about: the sleeper, the leaker, ...
+  ObjectId object = kNoObject;  // the wait queue, the lock, the variable
+  std::uint32_t entry = 0;      // trace entry (1-based) where it shows; 0: at the end
+  std::string summary;          // one line
+  std::string explanation;      // further lines, each ending in '\n'
+
+  explicit operator bool() const { return kind != FindingKind::None; }
+};
+
+}  // namespace wakecheck

@@ -1,0 +1,51 @@
+// Plain shared data of the code under test: engine-visible, not scheduling
+// points. Every read and write is recorded (the reader's history hashes the
+// value it saw; the race detector will check the guarding lock) and every write
+// updates the object's hash, so the state fingerprint covers the data.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "checker/execution.hpp"
+
+namespace wakecheck {
+
+class shared_var {
+ public:
+  shared_var(Execution& ex, std::string name, std::int64_t init);
+  std::int64_t load(SourceLoc loc = SourceLoc::current()) const;
+  void store(std::int64_t v, SourceLoc loc = SourceLoc::current());
+  // The value, unrecorded: for checks and reports, never for the code under test.
+  std::int64_t peek() const { return value_; }
+  ObjectId id() const { return id_; }
+
+ private:
+  Execution* ex_;
+  ObjectId id_;
+  std::int64_t value_;
+};
+
+// A FIFO list of values (the queue's `items`), stored in a ring that never
+// reallocates: its capacity is fixed when made.
+class shared_fifo {
+ public:
+  shared_fifo(Execution& ex, std::string name, std::size_t capacity);
+  void push_back(std::int64_t v, SourceLoc loc = SourceLoc::current());
+  std::int64_t pop_front(SourceLoc loc = SourceLoc::current());
+  std::size_t size() const { return size_; }
+  std::int64_t at(std::size_t i) const { return ring_[(head_ + i) % ring_.size()]; }
+  ObjectId id() const { return id_; }
+
+ private:
+  void rehash();
+
+  Execution* ex_;
+  ObjectId id_;
+  std::vector<std::int64_t> ring_;
+  std::size_t head_ = 0;
+  std::size_t size_ = 0;
+};
+
+}  // namespace wakecheck

@@ -1,0 +1,114 @@
+#include "cli/commands.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+
+#include <chrono>
+#include <filesystem>
+#include <ostream>
+
+#include "checker/replay.hpp"
+#include "checker/strategies.hpp"
+#include "reports/schedule_file.hpp"
+#include "reports/trace_report.hpp"
+#include "scenarios/did_you_mean.hpp"
+
+namespace wakecheck {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string stem_of(const std::string& path) { return fs::path(path).stem().string(); }
+
+std::string strategy_error(const std::string& name) {
+  std::vector<std::string_view> names;
+  std::string list;
+  for (const StrategyInfo& s : strategies()) {
+    names.push_back(s.name);
+    list += (list.empty() ? "" : ", ") + std::string(s.name);
+  }
+  const std::string guess = did_you_mean(name, names);
+  return fmt::format("unknown strategy '{}'{} (one of: {})", name,
+                     guess.empty() ? "" : "; did you mean '" + guess + "'?", list);
+}
+
+std::string counts(const Scenario& s, const CheckOutcome& o) {
+  const SearchStats& st = o.result.stats;
+  std::string scope;
+  if (o.result.failure)
+    scope = fmt::format("found after {} execution{}", st.executions, st.executions == 1 ? "" : "s");
+  else if (st.exhausted)
+    scope = fmt::format("exhaustive: {} executions", st.executions);
+  else
+    scope = fmt::format("not exhaustive: stopped after {} executions ({})", st.executions,
+                        s.strategy == "random" ? "random search" : "max_executions");
+  if (st.states) scope += fmt::format(", {} states (hash-compacted)", st.states);
+  return scope + fmt::format(", {:.2f} s", o.seconds);
+}
+
+ExecutionRecord& failure_of(CheckOutcome& o) { return *o.result.failure; }
+
+void write_artifacts(const Console& io, const Scenario& s, const std::string& strategy,
+                     const ExecutionRecord& r, const std::string& out_dir) {
+  fs::create_directories(out_dir);
+  const std::string trace_path = (fs::path(out_dir) / "trace.txt").string();
+  const std::string schedule_path = (fs::path(out_dir) / (stem_of(s.path) + ".schedule")).string();
+  ScheduleFile sf{s.path, s.name, s.content_hash, strategy, finding_name(r.finding.kind), r.steps,
+                  r.decisions, {}, {}};
+  for (TaskId t : r.decisions) sf.decision_names.push_back(r.task_names[t]);
+  write_file_atomically(trace_path, format_trace(r, {s.name, s.path}));
+  write_file_atomically(schedule_path, write_schedule(sf));
+  fmt::print(io.out, "wrote {} and {}\nreplay: {} replay {}\n", trace_path, schedule_path,
+             io.program, schedule_path);
+}
+
+}  // namespace
+
+CheckOutcome check_scenario(const Scenario& s, const std::string& strategy) {
+  const ModelInfo* model = find_model(s.model);
+  const StrategyInfo* info = find_strategy(strategy.empty() ? s.strategy : strategy);
+  auto program = model->make(s.variant, s.workload);
+  auto scheduler = info->make(StrategyOptions{s.seed, s.state_caching});
+  const auto start = std::chrono::steady_clock::now();
+  CheckOutcome o;
+  o.result = explore(*program, *scheduler, SearchLimits{s.max_executions, s.max_steps});
+  o.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  o.found = o.result.failure ? o.result.failure->finding.kind : FindingKind::None;
+  o.met = o.result.problem.empty() && o.found == s.expect;
+  return o;
+}
+
+int run_command(const Console& io, const std::string& scenario_path, const std::string& strategy,
+                const std::string& out_dir) {
+  Scenario s;
+  try {
+    s = load_scenario(scenario_path);
+  } catch (const ScenarioError& e) {
+    fmt::print(io.err, "wakecheck: {}\n", e.what());
+    return kExitBadInput;
+  }
+  if (!strategy.empty() && !find_strategy(strategy)) {
+    fmt::print(io.err, "wakecheck: --strategy: {}\n", strategy_error(strategy));
+    return kExitBadInput;
+  }
+  CheckOutcome o = check_scenario(s, strategy);
+  if (!o.result.problem.empty()) {
+    fmt::print(io.err, "wakecheck: {}: {}\n", s.path, o.result.problem);
+    return kExitNotMet;
+  }
+  if (o.result.failure) fmt::print(io.out, "{}\n", format_trace(failure_of(o), {s.name, s.path}));
+  fmt::print(io.out, "{}: {} ({})\nexpected: {}: {}\n", s.name, finding_name(o.found), counts(s, o),
+             finding_name(s.expect), o.met ? "met" : "NOT met");
+  if (o.result.failure) {
+    const std::string dir = out_dir.empty() ? "wakecheck-out/" + stem_of(s.path) : out_dir;
+    try {
+      write_artifacts(io, s, strategy.empty() ? s.strategy : strategy, failure_of(o), dir);
+    } catch (const std::exception& e) {
+      fmt::print(io.err, "wakecheck: {}\n", e.what());
+      return kExitBadInput;
+    }
+  }
+  return o.met ? kExitMet : kExitNotMet;
+}
+
+}  // namespace wakecheck

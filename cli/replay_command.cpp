@@ -1,0 +1,105 @@
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+
+#include <filesystem>
+#include <map>
+#include <ostream>
+
+#include "checker/explorer.hpp"
+#include "checker/replay.hpp"
+#include "cli/commands.hpp"
+#include "reports/schedule_file.hpp"
+#include "reports/trace_report.hpp"
+
+namespace wakecheck {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The task names a schedule mentions, by task number (for divergence messages).
+std::vector<std::string> names_in(const ScheduleFile& sf) {
+  std::vector<std::string> names;
+  for (std::size_t i = 0; i < sf.decisions.size(); ++i) {
+    if (sf.decisions[i] >= names.size()) names.resize(sf.decisions[i] + 1);
+    names[sf.decisions[i]] = sf.decision_names[i];
+  }
+  return names;
+}
+
+// A decision that names a task by the wrong name: the scenario's tasks moved.
+std::string name_mismatch(const ScheduleFile& sf, const ExecutionRecord& r,
+                          const std::string& path) {
+  for (std::size_t i = 0; i < sf.decisions.size(); ++i) {
+    const TaskId t = sf.decisions[i];
+    if (t >= r.task_names.size() || r.task_names[t] != sf.decision_names[i])
+      return fmt::format("{}:{}: task {} is {} in this execution, but the schedule says {}", path,
+                         sf.decision_lines[i], t,
+                         t < r.task_names.size() ? r.task_names[t] : "no task",
+                         sf.decision_names[i]);
+  }
+  return "";
+}
+
+struct Loaded {
+  ScheduleFile schedule;
+  Scenario scenario;
+};
+
+// Reads the schedule and its scenario; prints why not and returns false.
+bool load(const Console& io, const std::string& path, Loaded& l) {
+  try {
+    l.schedule = parse_schedule(read_file(path), path);
+    l.scenario = load_scenario(l.schedule.scenario_file);
+  } catch (const std::exception& e) {
+    fmt::print(io.err, "wakecheck: {}\n", e.what());
+    return false;
+  }
+  if (l.scenario.content_hash != l.schedule.scenario_hash) {
+    fmt::print(io.err,
+               "wakecheck: {}: the scenario changed since this schedule was recorded: {} has "
+               "hash fnv1a64:{:016x}, the schedule was made from fnv1a64:{:016x}; run it again\n",
+               path, l.scenario.path, l.scenario.content_hash, l.schedule.scenario_hash);
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+int replay_command(const Console& io, const std::string& schedule_path, const std::string& out_dir) {
+  Loaded l;
+  if (!load(io, schedule_path, l)) return kExitBadInput;
+  const Scenario& s = l.scenario;
+  auto program = find_model(s.model)->make(s.variant, s.workload);
+  ReplayScheduler replay(l.schedule.decisions, names_in(l.schedule));
+  SearchResult result = explore(*program, replay, SearchLimits{1, s.max_steps});
+  std::string problem = result.problem;
+  if (problem.empty() && result.failure)
+    problem = name_mismatch(l.schedule, *result.failure, schedule_path);
+  const std::string found =
+      result.failure ? finding_name(result.failure->finding.kind) : std::string("none");
+  if (problem.empty() && found != l.schedule.finding)
+    problem = fmt::format("diverged: the recorded execution ended in {}, this one in {}",
+                          l.schedule.finding, found);
+  if (!problem.empty()) {
+    fmt::print(io.err, "wakecheck: replay of {}: {}\n", schedule_path, problem);
+    return kExitNotMet;
+  }
+  const std::string trace = format_trace(*result.failure, {s.name, s.path});
+  const std::string dir =
+      out_dir.empty() ? "wakecheck-out/" + fs::path(schedule_path).stem().string() + "-replay"
+                      : out_dir;
+  try {
+    fs::create_directories(dir);
+    write_file_atomically((fs::path(dir) / "trace.txt").string(), trace);
+  } catch (const std::exception& e) {
+    fmt::print(io.err, "wakecheck: {}\n", e.what());
+    return kExitBadInput;
+  }
+  fmt::print(io.out, "{}\nreplayed {}: {} reproduced ({} decisions); trace in {}\n", trace,
+             schedule_path, found, l.schedule.decisions.size(),
+             (fs::path(dir) / "trace.txt").string());
+  return kExitMet;
+}
+
+}  // namespace wakecheck

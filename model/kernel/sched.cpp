@@ -1,0 +1,117 @@
+#include "model/kernel/sched.hpp"
+
+#include <fmt/format.h>
+
+#include "checker/diagnose.hpp"
+
+namespace wakecheck {
+
+const char* set_state_label(bool plain, unsigned state);
+
+namespace {
+
+void set_state(task_struct* p, unsigned state) {
+  p->state = state;
+  p->k->ex().set_hash(p->obj, state);
+}
+
+void describe_task(const void* self, const Execution&, std::string& out) {
+  out += fmt::format("state {}", task_state_name(static_cast<const task_struct*>(self)->state));
+}
+
+Finding scheduling_while_atomic(const Execution& ex, TaskId t) {
+  Finding f{FindingKind::SleepInAtomic, t, kNoObject,
+            static_cast<std::uint32_t>(ex.trace().size()), "", ""};
+  for (ObjectId o = 0; o < ex.object_count(); ++o)
+    if (ex.object_kind(o) == ObjectKind::Spinlock && ex.owner(o) == t && f.object == kNoObject)
+      f.object = o;
+  const TraceEntry& taken = ex.trace()[ex.lock_taken_at(f.object) - 1];
+  f.summary = fmt::format("{} calls schedule() while holding spinlock {} (scheduling while atomic)",
+                          ex.task_name(t), ex.object_name(f.object));
+  f.explanation = fmt::format(
+      "  {} was taken at #{} ({}). A task must not sleep holding a spinlock: release it first.\n",
+      ex.object_name(f.object), ex.lock_taken_at(f.object), where(taken.loc));
+  return f;
+}
+
+}  // namespace
+
+// Trace labels are static strings (the trace holds pointers, never copies).
+const char* set_state_label(bool plain, unsigned state) {
+  switch (state) {
+    case TASK_RUNNING:
+      return plain ? "__set_current_state(TASK_RUNNING)" : "set_current_state(TASK_RUNNING)";
+    case TASK_INTERRUPTIBLE:
+      return plain ? "__set_current_state(TASK_INTERRUPTIBLE)"
+                   : "set_current_state(TASK_INTERRUPTIBLE)";
+    case TASK_UNINTERRUPTIBLE:
+      return plain ? "__set_current_state(TASK_UNINTERRUPTIBLE)"
+                   : "set_current_state(TASK_UNINTERRUPTIBLE)";
+    default: return plain ? "__set_current_state(?)" : "set_current_state(?)";
+  }
+}
+
+const char* task_state_name(unsigned state) {
+  switch (state) {
+    case TASK_RUNNING: return "TASK_RUNNING";
+    case TASK_INTERRUPTIBLE: return "TASK_INTERRUPTIBLE";
+    case TASK_UNINTERRUPTIBLE: return "TASK_UNINTERRUPTIBLE";
+    default: return "TASK_?";
+  }
+}
+
+task_struct* kernel::kthread_run(std::string name, std::uint32_t group,
+                                 std::function<int(task_struct*)> fn) {
+  auto p = std::make_unique<task_struct>();
+  p->k = this;
+  p->obj = ex_->add_object(ObjectKind::Task, name);
+  ex_->set_describe(p->obj, describe_task, p.get());
+  task_struct* raw = p.get();
+  p->pid = ex_->spawn(std::move(name), group, [raw, f = std::move(fn)] { return f(raw); }, p->obj);
+  tasks_.push_back(std::move(p));
+  return raw;
+}
+
+void set_current_state(task_struct* current, unsigned state, SourceLoc loc) {
+  Execution& ex = current->k->ex();
+  ex.step(OpKind::SetState, current->obj, Access::Write, set_state_label(false, state), loc).a =
+      state;
+  set_state(current, state);
+}
+
+void __set_current_state(task_struct* current, unsigned state, SourceLoc loc) {
+  Execution& ex = current->k->ex();
+  ex.step(OpKind::SetState, current->obj, Access::Write, set_state_label(true, state), loc).a =
+      state;
+  set_state(current, state);
+}
+
+void schedule(task_struct* current, SourceLoc loc) {
+  Execution& ex = current->k->ex();
+  TraceEntry& e = ex.step(OpKind::Schedule, current->obj, Access::Read, "schedule", loc);
+  if (ex.holds_any(current->pid, ObjectKind::Spinlock))
+    ex.fail(scheduling_while_atomic(ex, current->pid));
+  if (current->state == TASK_RUNNING) return;  // woken before it got here
+  e.a = 1;  // set before sleep() records its Resume
+  ex.sleep(loc);
+}
+
+int try_to_wake_up(task_struct* p, unsigned state, SourceLoc loc) {
+  if (!(p->state & state)) return 0;
+  Execution& ex = p->k->ex();
+  set_state(p, TASK_RUNNING);
+  ex.wake(p->pid);
+  ex.record(OpKind::Wake, p->obj, Access::Write, "try_to_wake_up", loc).b = p->pid;
+  return 1;
+}
+
+int wake_up_process(task_struct* p, SourceLoc loc) {
+  Execution& ex = p->k->ex();
+  ex.step(OpKind::WakeUp, p->obj, Access::ReadWrite, "wake_up_process", loc);
+  const std::size_t at = ex.trace().size() - 1;
+  const int woke = try_to_wake_up(p, TASK_NORMAL, loc);
+  ex.entry(at).a = woke;
+  return woke;
+}
+
+}  // namespace wakecheck

@@ -1,0 +1,74 @@
+// Tasks, task states and the scheduler entry points (include/linux/sched.h,
+// kernel/sched/core.c), on the checker's instrumentation API.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "checker/execution.hpp"
+
+namespace wakecheck {
+
+// Task state bits, as in include/linux/sched.h. Only TASK_RUNNING tasks are on
+// the runqueue.
+inline constexpr unsigned TASK_RUNNING = 0x0000;
+inline constexpr unsigned TASK_INTERRUPTIBLE = 0x0001;
+inline constexpr unsigned TASK_UNINTERRUPTIBLE = 0x0002;
+inline constexpr unsigned TASK_NORMAL = TASK_INTERRUPTIBLE | TASK_UNINTERRUPTIBLE;
+
+const char* task_state_name(unsigned state);
+
+class kernel;
+
+struct task_struct {
+  kernel* k;
+  TaskId pid;     // the engine's task number
+  ObjectId obj;   // the engine object that stands for this task's state
+  unsigned state = TASK_RUNNING;
+};
+
+// The simulated kernel of one execution: its tasks. Objects (locks, wait
+// queues) are made with a reference to it, which is how model code reaches
+// the engine without globals.
+class kernel {
+ public:
+  explicit kernel(Execution& ex) : ex_(&ex) {}
+  kernel(const kernel&) = delete;
+  kernel& operator=(const kernel&) = delete;
+
+  // Creates a kernel thread running fn(current). `group`: threads of one group
+  // run the same code on the same kind of data.
+  task_struct* kthread_run(std::string name, std::uint32_t group,
+                           std::function<int(task_struct*)> fn);
+  // The task that is running now (the kernel's `current`).
+  task_struct* current() const { return tasks_[ex_->current()].get(); }
+  Execution& ex() const { return *ex_; }
+
+ private:
+  Execution* ex_;
+  std::vector<std::unique_ptr<task_struct>> tasks_;
+};
+
+// set_current_state(): a scheduling point; __set_current_state is the same here
+// (the engine runs one task at a time, so the barrier changes nothing).
+void set_current_state(task_struct* current, unsigned state, SourceLoc loc = SourceLoc::current());
+void __set_current_state(task_struct* current, unsigned state,
+                         SourceLoc loc = SourceLoc::current());
+
+// schedule(): a task whose state is not TASK_RUNNING leaves the runqueue until
+// woken. A wake that came after set_current_state() and before schedule() has
+// already set TASK_RUNNING, so schedule() returns at once: that is why
+// prepare_to_wait() is safe. Calling it while holding a spinlock is the
+// "scheduling while atomic" bug.
+void schedule(task_struct* current, SourceLoc loc = SourceLoc::current());
+
+// try_to_wake_up(): if p's state matches `state`, set TASK_RUNNING and make it
+// runnable; returns 1, else 0. Not a scheduling point: callers hold the wait
+// queue's lock or are one themselves.
+int try_to_wake_up(task_struct* p, unsigned state, SourceLoc loc);
+// wake_up_process(p) = try_to_wake_up(p, TASK_NORMAL): a scheduling point.
+int wake_up_process(task_struct* p, SourceLoc loc = SourceLoc::current());
+
+}  // namespace wakecheck

@@ -1,0 +1,196 @@
+#include "model/kernel/wait.hpp"
+
+#include <cstddef>
+
+namespace wakecheck {
+namespace {
+
+wait_queue_entry* entry_of(list_head* node) {
+  return reinterpret_cast<wait_queue_entry*>(reinterpret_cast<char*>(node) -
+                                             offsetof(wait_queue_entry, entry));
+}
+
+Execution& ex_of(wait_queue_head* wq) { return *wq->lock.ex; }
+
+// The queue's value: its entries in list order. Never pointers: ids only.
+void rehash(wait_queue_head* wq) {
+  std::uint64_t h = 0;
+  for (list_head* n = wq->head.next; n != &wq->head; n = n->next) {
+    const wait_queue_entry* e = entry_of(n);
+    const bool autoremove = e->func == autoremove_wake_function;
+    h = fold(h, std::uint64_t{e->private_->pid} << 8 | e->flags << 1 | (autoremove ? 1 : 0));
+  }
+  ex_of(wq).set_hash(wq->id, h);
+}
+
+void describe_wait_queue(const void* self, const Execution& ex, std::string& out) {
+  const auto* wq = static_cast<const wait_queue_head*>(self);
+  if (list_empty(&wq->head)) {
+    out += "no waiters";
+    return;
+  }
+  const char* sep = "waiters ";
+  for (list_head* n = wq->head.next; n != &wq->head; n = n->next) {
+    const wait_queue_entry* e = entry_of(n);
+    out += sep + ex.task_name(e->private_->pid);
+    if (e->flags & WQ_FLAG_EXCLUSIVE) out += " (exclusive)";
+    sep = ", ";
+  }
+}
+
+void enqueue(wait_queue_head* wq, wait_queue_entry* e, bool tail, const char* label,
+             SourceLoc loc) {
+  if (tail)
+    list_add_tail(&e->entry, &wq->head);
+  else
+    list_add(&e->entry, &wq->head);
+  Execution& ex = ex_of(wq);
+  TraceEntry& r = ex.record(OpKind::WaitQueueAdd, wq->id, Access::Write, label, loc);
+  r.a = (e->flags & WQ_FLAG_EXCLUSIVE) ? 1 : 0;
+  r.b = e->private_->pid;
+  ex.note_wait_queue(e->private_->pid, wq->id);
+  rehash(wq);
+}
+
+void dequeue(wait_queue_head* wq, wait_queue_entry* e, const char* label, SourceLoc loc) {
+  list_del_init(&e->entry);
+  ex_of(wq).record(OpKind::WaitQueueRemove, wq->id, Access::Write, label, loc).b =
+      e->private_->pid;
+  rehash(wq);
+}
+
+void prepare(wait_queue_head* wq, wait_queue_entry* e, unsigned state, bool exclusive,
+             const char* label, SourceLoc loc) {
+  unsigned long flags;
+  if (exclusive)
+    e->flags |= WQ_FLAG_EXCLUSIVE;
+  else
+    e->flags &= ~WQ_FLAG_EXCLUSIVE;
+  spin_lock_irqsave(&wq->lock, flags, loc);
+  if (list_empty(&e->entry)) enqueue(wq, e, exclusive, label, loc);
+  set_current_state(e->private_, state, loc);
+  spin_unlock_irqrestore(&wq->lock, flags, loc);
+}
+
+void sleep_on_common(wait_queue_head* wq, unsigned state, const char* label, SourceLoc loc) {
+  task_struct* current = wq->lock.k->current();
+  unsigned long flags;
+  wait_queue_entry wait;
+  init_waitqueue_entry(&wait, current);
+  __set_current_state(current, state, loc);
+  spin_lock_irqsave(&wq->lock, flags, loc);
+  enqueue(wq, &wait, false, label, loc);
+  spin_unlock(&wq->lock, loc);
+  schedule(current, loc);
+  spin_lock_irq(&wq->lock, loc);
+  dequeue(wq, &wait, label, loc);
+  spin_unlock_irqrestore(&wq->lock, flags, loc);
+}
+
+}  // namespace
+
+int default_wake_function(wait_queue_entry* wq_entry, unsigned mode, int, void* key) {
+  return try_to_wake_up(wq_entry->private_, mode, *static_cast<const SourceLoc*>(key));
+}
+
+int autoremove_wake_function(wait_queue_entry* wq_entry, unsigned mode, int flags, void* key) {
+  const int ret = default_wake_function(wq_entry, mode, flags, key);
+  if (ret) list_del_init(&wq_entry->entry);  // __wake_up rehashes the queue after its walk
+  return ret;
+}
+
+void init_waitqueue_entry(wait_queue_entry* wq_entry, task_struct* p) {
+  wq_entry->flags = 0;
+  wq_entry->private_ = p;
+  wq_entry->func = default_wake_function;
+}
+
+wait_queue_head::wait_queue_head(kernel& k, std::string name)
+    : lock(k, name + ".lock"), id(k.ex().add_object(ObjectKind::WaitQueue, std::move(name))) {
+  INIT_LIST_HEAD(&head);
+  k.ex().set_describe(id, describe_wait_queue, this);
+}
+
+void add_wait_queue(wait_queue_head* wq, wait_queue_entry* e, SourceLoc loc) {
+  unsigned long flags;
+  e->flags &= ~WQ_FLAG_EXCLUSIVE;
+  spin_lock_irqsave(&wq->lock, flags, loc);
+  enqueue(wq, e, false, "add_wait_queue", loc);
+  spin_unlock_irqrestore(&wq->lock, flags, loc);
+}
+
+void add_wait_queue_exclusive(wait_queue_head* wq, wait_queue_entry* e, SourceLoc loc) {
+  unsigned long flags;
+  e->flags |= WQ_FLAG_EXCLUSIVE;
+  spin_lock_irqsave(&wq->lock, flags, loc);
+  enqueue(wq, e, true, "add_wait_queue_exclusive", loc);
+  spin_unlock_irqrestore(&wq->lock, flags, loc);
+}
+
+void remove_wait_queue(wait_queue_head* wq, wait_queue_entry* e, SourceLoc loc) {
+  unsigned long flags;
+  spin_lock_irqsave(&wq->lock, flags, loc);
+  dequeue(wq, e, "remove_wait_queue", loc);
+  spin_unlock_irqrestore(&wq->lock, flags, loc);
+}
+
+bool waitqueue_active(wait_queue_head* wq, SourceLoc loc) {
+  TraceEntry& e =
+      ex_of(wq).step(OpKind::WaitQueueActive, wq->id, Access::Read, "waitqueue_active", loc);
+  e.a = list_empty(&wq->head) ? 0 : 1;
+  return e.a != 0;
+}
+
+void prepare_to_wait(wait_queue_head* wq, wait_queue_entry* e, unsigned state, SourceLoc loc) {
+  prepare(wq, e, state, false, "prepare_to_wait", loc);
+}
+
+void prepare_to_wait_exclusive(wait_queue_head* wq, wait_queue_entry* e, unsigned state,
+                               SourceLoc loc) {
+  prepare(wq, e, state, true, "prepare_to_wait_exclusive", loc);
+}
+
+void finish_wait(wait_queue_head* wq, wait_queue_entry* e, SourceLoc loc) {
+  unsigned long flags;
+  __set_current_state(e->private_, TASK_RUNNING, loc);
+  // list_empty_careful(): an unlocked look at our own entry, which a waker's
+  // autoremove may have unlinked already.
+  if (list_empty(&e->entry)) return;
+  spin_lock_irqsave(&wq->lock, flags, loc);
+  dequeue(wq, e, "finish_wait", loc);
+  spin_unlock_irqrestore(&wq->lock, flags, loc);
+}
+
+int __wake_up(wait_queue_head* wq, unsigned mode, int nr_exclusive, const char* label,
+              SourceLoc loc) {
+  unsigned long flags;
+  Execution& ex = ex_of(wq);
+  spin_lock_irqsave(&wq->lock, flags, loc);
+  ex.record(OpKind::WakeUp, wq->id, Access::ReadWrite, label, loc);
+  const std::size_t at = ex.trace().size() - 1;  // its Wake entries follow it
+  int woken = 0;
+  int looked = 0;
+  for (list_head *n = wq->head.next, *next = n->next; n != &wq->head; n = next, next = n->next) {
+    wait_queue_entry* e = entry_of(n);
+    const unsigned entry_flags = e->flags;
+    ++looked;
+    const int ret = e->func(e, mode, 0, &loc);
+    woken += ret;
+    if (ret && (entry_flags & WQ_FLAG_EXCLUSIVE) && !--nr_exclusive) break;
+  }
+  ex.entry(at).a = woken;
+  ex.entry(at).b = looked;
+  rehash(wq);
+  spin_unlock_irqrestore(&wq->lock, flags, loc);
+  return woken;
+}
+
+void sleep_on(wait_queue_head* wq, SourceLoc loc) {
+  sleep_on_common(wq, TASK_UNINTERRUPTIBLE, "sleep_on", loc);
+}
+
+void interruptible_sleep_on(wait_queue_head* wq, SourceLoc loc) {
+  sleep_on_common(wq, TASK_INTERRUPTIBLE, "interruptible_sleep_on", loc);
+}
+
+}  // namespace wakecheck

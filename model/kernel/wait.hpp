@@ -1,0 +1,149 @@
+// Linux wait queues (include/linux/wait.h, kernel/sched/wait.c) and the
+// sleep_on family removed in Linux 3.15 (kernel/sched/core.c before it).
+//
+// Why prepare_to_wait() is safe and sleep_on() is not, with a waker that sets
+// the condition and then calls wake_up() (time goes down):
+//
+//   sleeper (prepare_to_wait)          | sleeper (sleep_on)
+//   -----------------------------------+-----------------------------------
+//   prepare_to_wait: enqueue, state=S  | if (!cond)        <- tests first
+//   if (cond) break;                   |      waker: cond = true; wake_up()
+//        waker: cond = true; wake_up() |      finds no waiter: the wake is lost
+//        finds us: state = RUNNING     | sleep_on: state=S, enqueue, schedule()
+//   schedule(): state is RUNNING,      |      sleeps although cond holds
+//        returns at once               |
+//
+// Either the sleeper's test sees the condition, or the waker's walk sees the
+// sleeper on the list: enqueueing before testing closes the window.
+#pragma once
+
+#include <string>
+
+#include "model/kernel/list.hpp"
+#include "model/kernel/sched.hpp"
+#include "model/kernel/spinlock.hpp"
+
+namespace wakecheck {
+
+inline constexpr unsigned WQ_FLAG_EXCLUSIVE = 0x01;
+
+struct wait_queue_entry;
+// `key` carries the waker's source location in this model (in Linux, a poll key).
+using wait_queue_func_t = int (*)(wait_queue_entry* wq_entry, unsigned mode, int flags, void* key);
+
+// Wakes the entry's task if its state matches `mode` (try_to_wake_up).
+int default_wake_function(wait_queue_entry* wq_entry, unsigned mode, int flags, void* key);
+// default_wake_function, and unlinks the entry when it woke the task.
+int autoremove_wake_function(wait_queue_entry* wq_entry, unsigned mode, int flags, void* key);
+
+// Lives on the waiting task's stack. Not copyable: the list points into it.
+struct wait_queue_entry {
+  wait_queue_entry() { INIT_LIST_HEAD(&entry); }
+  wait_queue_entry(task_struct* p, wait_queue_func_t f) : private_(p), func(f) {
+    INIT_LIST_HEAD(&entry);
+  }
+  wait_queue_entry(const wait_queue_entry&) = delete;
+  wait_queue_entry& operator=(const wait_queue_entry&) = delete;
+
+  unsigned flags = 0;
+  task_struct* private_ = nullptr;  // Linux's `private` (a C++ keyword)
+  wait_queue_func_t func = nullptr;
+  list_head entry;
+};
+
+// DEFINE_WAIT(name): an entry for the current task that unlinks itself when woken.
+inline wait_queue_entry DEFINE_WAIT(task_struct* current) {
+  return wait_queue_entry(current, autoremove_wake_function);
+}
+// init_waitqueue_entry(): flags 0, default_wake_function.
+void init_waitqueue_entry(wait_queue_entry* wq_entry, task_struct* p);
+
+struct wait_queue_head {
+  wait_queue_head(kernel& k, std::string name);
+  wait_queue_head(const wait_queue_head&) = delete;
+  wait_queue_head& operator=(const wait_queue_head&) = delete;
+
+  spinlock_t lock;
+  list_head head;
+  ObjectId id;
+};
+
+void add_wait_queue(wait_queue_head* wq_head, wait_queue_entry* wq_entry,
+                    SourceLoc loc = SourceLoc::current());  // clears EXCLUSIVE, adds at head
+void add_wait_queue_exclusive(wait_queue_head* wq_head, wait_queue_entry* wq_entry,
+                              SourceLoc loc = SourceLoc::current());  // sets it, adds at tail
+void remove_wait_queue(wait_queue_head* wq_head, wait_queue_entry* wq_entry,
+                       SourceLoc loc = SourceLoc::current());
+// Unlocked emptiness test: a scheduling point, and racy by design.
+bool waitqueue_active(wait_queue_head* wq_head, SourceLoc loc = SourceLoc::current());
+
+// Under the queue's lock: enqueue if not queued (head; exclusive: tail), then
+// set_current_state(state).
+void prepare_to_wait(wait_queue_head* wq_head, wait_queue_entry* wq_entry, unsigned state,
+                     SourceLoc loc = SourceLoc::current());
+void prepare_to_wait_exclusive(wait_queue_head* wq_head, wait_queue_entry* wq_entry,
+                               unsigned state, SourceLoc loc = SourceLoc::current());
+// State = TASK_RUNNING; unlink if still queued (a wake may have unlinked it).
+void finish_wait(wait_queue_head* wq_head, wait_queue_entry* wq_entry,
+                 SourceLoc loc = SourceLoc::current());
+
+// Under the queue's lock, walk the list calling each entry's func; stop once
+// nr_exclusive exclusive entries were woken (0: wake all). Returns tasks woken.
+int __wake_up(wait_queue_head* wq_head, unsigned mode, int nr_exclusive, const char* label,
+              SourceLoc loc);
+inline int wake_up(wait_queue_head* wq, SourceLoc loc = SourceLoc::current()) {
+  return __wake_up(wq, TASK_NORMAL, 1, "wake_up", loc);
+}
+inline int wake_up_nr(wait_queue_head* wq, int nr, SourceLoc loc = SourceLoc::current()) {
+  return __wake_up(wq, TASK_NORMAL, nr, "wake_up_nr", loc);
+}
+inline int wake_up_all(wait_queue_head* wq, SourceLoc loc = SourceLoc::current()) {
+  return __wake_up(wq, TASK_NORMAL, 0, "wake_up_all", loc);
+}
+// Only TASK_INTERRUPTIBLE sleepers: a TASK_UNINTERRUPTIBLE one stays asleep.
+inline int wake_up_interruptible(wait_queue_head* wq, SourceLoc loc = SourceLoc::current()) {
+  return __wake_up(wq, TASK_INTERRUPTIBLE, 1, "wake_up_interruptible", loc);
+}
+inline int wake_up_interruptible_all(wait_queue_head* wq, SourceLoc loc = SourceLoc::current()) {
+  return __wake_up(wq, TASK_INTERRUPTIBLE, 0, "wake_up_interruptible_all", loc);
+}
+
+// sleep_on(): set state, enqueue, schedule(), dequeue. The caller tested its
+// condition before, outside the queue's lock: a wake in between is lost.
+void sleep_on(wait_queue_head* wq, SourceLoc loc = SourceLoc::current());
+void interruptible_sleep_on(wait_queue_head* wq, SourceLoc loc = SourceLoc::current());
+
+// ___wait_event(): loop { prepare_to_wait_event; if (cond) break; schedule(); }
+// finish_wait(). `cond` is tested after enqueueing, so no wake is lost.
+template <class Cond>
+void __wait_event(wait_queue_head* wq, unsigned state, bool exclusive, Cond cond,
+                  SourceLoc loc) {
+  task_struct* current = wq->lock.k->current();
+  wait_queue_entry wait(current, autoremove_wake_function);
+  for (;;) {
+    if (exclusive)
+      prepare_to_wait_exclusive(wq, &wait, state, loc);
+    else
+      prepare_to_wait(wq, &wait, state, loc);
+    if (cond()) break;
+    schedule(current, loc);
+  }
+  finish_wait(wq, &wait, loc);
+}
+
+template <class Cond>
+void wait_event(wait_queue_head* wq, Cond cond, SourceLoc loc = SourceLoc::current()) {
+  if (cond()) return;
+  __wait_event(wq, TASK_UNINTERRUPTIBLE, false, cond, loc);
+}
+
+// Signals are not modelled yet, so this never returns -ERESTARTSYS.
+template <class Cond>
+int wait_event_interruptible(wait_queue_head* wq, Cond cond,
+                             SourceLoc loc = SourceLoc::current()) {
+  if (cond()) return 0;
+  __wait_event(wq, TASK_INTERRUPTIBLE, false, cond, loc);
+  return 0;
+}
+
+}  // namespace wakecheck

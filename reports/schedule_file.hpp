@@ -1,0 +1,57 @@
+// The schedule file: versioned text naming the scenario (path, name, content
+// hash) and every decision of one execution, in order. Format, version 1:
+//
+//   wakecheck-schedule 1
+//   scenario-file scenarios/boundedq/sleep_on_w2.toml
+//   scenario-name sleep_on race, 2x2
+//   scenario-hash fnv1a64:0123456789abcdef
+//   strategy dfs
+//   finding lost-wakeup
+//   steps 51
+//   decisions 2
+//   run 1 producer1
+//   run 3 consumer1
+//   end
+//
+// Lines starting with '#' and blank lines are ignored. `run ID NAME`: at the
+// decision, run task ID (named NAME, checked on replay).
+#pragma once
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "checker/types.hpp"
+
+namespace wakecheck {
+
+struct ScheduleFile {
+  std::string scenario_file;
+  std::string scenario_name;
+  std::uint64_t scenario_hash = 0;
+  std::string strategy;
+  std::string finding;  // the finding's name ("lost-wakeup")
+  std::uint32_t steps = 0;
+  std::vector<TaskId> decisions;
+  std::vector<std::string> decision_names;
+  std::vector<int> decision_lines;  // where each decision stands in the file
+};
+
+// Bad schedule file: what() is "path:line:column: message", one line.
+class ScheduleError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+std::string write_schedule(const ScheduleFile& s);
+ScheduleFile parse_schedule(std::string_view text, const std::string& path);
+
+// Writes `content` to `path` whole or not at all (temporary file, then rename).
+// Throws std::runtime_error with the reason.
+void write_file_atomically(const std::string& path, const std::string& content);
+// Reads a whole file; throws std::runtime_error "path: cannot read: reason".
+std::string read_file(const std::string& path);
+
+}  // namespace wakecheck

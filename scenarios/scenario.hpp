@@ -1,0 +1,63 @@
+// Scenario files: what to check (a model, a variant, a workload), how to search,
+// and what the author expects to find. The loader is the one place that defines
+// the file's sections and keys; everything else reads a validated Scenario.
+//
+// File format (TOML):
+//   [scenario]  name (required, one line), description, model, variant (required)
+//   [workload]  producers, consumers, items, capacity (required integers >= 1)
+//   [search]    strategy = "dfs", max_executions = 1000000, max_steps = 10000,
+//               seed = 1, state_caching = true (all optional)
+//   [expect]    finding = "none" (optional)
+#pragma once
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "checker/finding.hpp"
+#include "model/models.hpp"
+
+namespace wakecheck {
+
+struct Scenario {
+  std::string path;            // as given to load_scenario
+  std::uint64_t content_hash;  // fnv1a64 of the file's exact bytes
+  std::string name;            // [scenario] name (required, non-empty)
+  std::string description;     // [scenario] description (optional)
+  std::string model;           // [scenario] model (required): a name from models()
+  std::string variant;         // [scenario] variant (required): one of that model's variants
+  // [workload]: all required, 1..16 each (capacity 1..64), producers+consumers <= 16,
+  // producers*items <= 64 and divisible by consumers.
+  Workload workload;
+  std::string strategy = "dfs";            // [search] strategy: a name from strategies()
+  std::uint64_t max_executions = 1000000;  // [search] max_executions >= 1
+  std::uint32_t max_steps = 10000;         // [search] max_steps in 1..10000000
+  std::uint64_t seed = 1;                  // [search] seed >= 0
+  bool state_caching = true;               // [search] state_caching
+  FindingKind expect = FindingKind::None;  // [expect] finding (default "none")
+};
+
+// Thrown for every bad input. what() is one line:
+// "<path>:<line>:<column>: <message>" (1-based), or "<path>: <message>" when
+// there is no position. The first problem in document order is reported, except
+// that unknown sections and keys come first: they usually explain the rest.
+class ScenarioError : public std::runtime_error {
+ public:
+  using runtime_error::runtime_error;
+};
+
+// `text` is the whole file; `path` names it in messages and in Scenario::path.
+Scenario parse_scenario(std::string_view text, const std::string& path);
+
+// Reads the file (binary-safe) and parses it. A missing or unreadable file
+// throws "<path>: cannot read: <reason>".
+Scenario load_scenario(const std::string& path);
+
+// Every *.toml under each path: a file is taken as is, a directory is walked
+// recursively (directory symlinks are not followed, so a loop cannot hang it).
+// Sorted by path string, without duplicates. A path that does not exist throws.
+std::vector<std::string> find_scenarios(const std::vector<std::string>& paths);
+
+}  // namespace wakecheck
