@@ -21,9 +21,10 @@ void exhaustive(benchmark::State& state, const char* variant, Workload w) {
     states = r.stats.states;
     if (!r.stats.exhausted) state.SkipWithError("search did not finish");
   }
-  state.counters["executions/s"] = benchmark::Counter(static_cast<double>(executions),
-                                                      benchmark::Counter::kIsRate);
-  state.counters["executions"] = static_cast<double>(executions) / static_cast<double>(state.iterations());
+  state.counters["executions/s"] =
+      benchmark::Counter(static_cast<double>(executions), benchmark::Counter::kIsRate);
+  state.counters["executions"] =
+      static_cast<double>(executions) / static_cast<double>(state.iterations());
   state.counters["states"] = static_cast<double>(states);
 }
 

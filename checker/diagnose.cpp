@@ -7,7 +7,9 @@
 namespace wakecheck {
 namespace {
 
-std::uint32_t entry_number(std::size_t index) { return static_cast<std::uint32_t>(index + 1); }
+std::uint32_t entry_number(std::size_t index) {
+  return static_cast<std::uint32_t>(index + 1);
+}
 
 // Index of the last entry before `end` that matches, or npos.
 template <class Match>
@@ -37,9 +39,8 @@ std::string woken_list(const Execution& ex, std::size_t wake_up_index) {
 std::string explain_window(const Execution& ex, TaskId sleeper, ObjectId wq, std::size_t add,
                            std::size_t wake) {
   const auto& trace = ex.trace();
-  const std::size_t test = find_last(trace, add, [&](const TraceEntry& e) {
-    return e.task == sleeper && e.kind == OpKind::Read;
-  });
+  const std::size_t test = find_last(
+      trace, add, [&](const TraceEntry& e) { return e.task == sleeper && e.kind == OpKind::Read; });
   if (test == std::string::npos || test > wake) return "";
   const TraceEntry& t = trace[test];
   return fmt::format(
@@ -99,10 +100,10 @@ Finding bad_unlock(const Execution& ex, TaskId task, ObjectId lock) {
   const TaskId owner = ex.owner(lock);
   f.summary = fmt::format("{} unlocks {}, which it does not hold", ex.task_name(task),
                           ex.object_name(lock));
-  f.explanation = owner == kNoTask ? fmt::format("  {} was free.\n", ex.object_name(lock))
-                                   : fmt::format("  {} is held by {} since {}.\n",
-                                                 ex.object_name(lock), ex.task_name(owner),
-                                                 lock_site(ex, lock));
+  f.explanation = owner == kNoTask
+                      ? fmt::format("  {} was free.\n", ex.object_name(lock))
+                      : fmt::format("  {} is held by {} since {}.\n", ex.object_name(lock),
+                                    ex.task_name(owner), lock_site(ex, lock));
   return f;
 }
 
@@ -180,8 +181,12 @@ void describe_final_state(const Execution& ex, std::string& out) {
   for (TaskId t = 0; t < ex.task_count(); ++t) {
     out += fmt::format("  {}: ", ex.task_name(t));
     switch (ex.status(t)) {
-      case TaskStatus::Finished: out += fmt::format("finished, returned {}", ex.exit_code(t)); break;
-      case TaskStatus::Sleeping: out += "asleep in schedule()"; break;
+      case TaskStatus::Finished:
+        out += fmt::format("finished, returned {}", ex.exit_code(t));
+        break;
+      case TaskStatus::Sleeping:
+        out += "asleep in schedule()";
+        break;
       case TaskStatus::Runnable:
         out += ex.pending(t) == OpKind::LockAcquire
                    ? "waiting for " + ex.object_name(ex.pending_object(t))

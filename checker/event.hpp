@@ -10,17 +10,17 @@
 namespace wakecheck {
 
 enum class OpKind : std::uint8_t {
-  TaskExit,         // a: the task's return value
-  LockAcquire,      // object: lock. Scheduling point; enabled only while the lock is free
-  LockRelease,      // object: lock
-  Read,             // plain shared data, not a scheduling point. a: value read
-  Write,            // plain shared data, not a scheduling point. a: value written
-  AtomicRead,       // a: value read
-  AtomicWrite,      // a: value written
-  SetState,         // object: the task. a: new task state (model's encoding)
-  Schedule,         // object: the task. a: 1 when the task went to sleep, 0 when it returned at once
-  Resume,           // object: the task. The sleeper runs again after being woken
-  WaitQueueAdd,     // object: wait queue. a: 1 if exclusive, b: the task enqueued
+  TaskExit,      // a: the task's return value
+  LockAcquire,   // object: lock. Scheduling point; enabled only while the lock is free
+  LockRelease,   // object: lock
+  Read,          // plain shared data, not a scheduling point. a: value read
+  Write,         // plain shared data, not a scheduling point. a: value written
+  AtomicRead,    // a: value read
+  AtomicWrite,   // a: value written
+  SetState,      // object: the task. a: new task state (model's encoding)
+  Schedule,      // object: the task. a: 1 when the task went to sleep, 0 when it returned at once
+  Resume,        // object: the task. The sleeper runs again after being woken
+  WaitQueueAdd,  // object: wait queue. a: 1 if exclusive, b: the task enqueued
   WaitQueueRemove,  // object: wait queue. b: the task dequeued
   WaitQueueActive,  // object: wait queue. Unlocked emptiness test. a: 1 if it had waiters
   WakeUp,           // object: wait queue. a: tasks woken, b: entries looked at

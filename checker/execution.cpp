@@ -21,7 +21,9 @@ Execution::Execution(StackPool& stacks, std::uint32_t max_steps)
   decisions_.reserve(max_steps);
 }
 
-Execution::~Execution() { reset(); }
+Execution::~Execution() {
+  reset();
+}
 
 ObjectId Execution::add_object(ObjectKind kind, std::string name, std::uint64_t hash) {
   const auto id = static_cast<ObjectId>(objects_.size());
@@ -178,7 +180,8 @@ void Execution::fold_history(TaskId t) {
 void Execution::retally_task(TaskId t) {
   Task& task = tasks_[t];
   remove_term(fingerprint_, task.term);
-  task.term = fingerprint_term(kTaskSalt ^ t, fold(task.history, static_cast<std::uint64_t>(task.status)));
+  task.term =
+      fingerprint_term(kTaskSalt ^ t, fold(task.history, static_cast<std::uint64_t>(task.status)));
   add_term(fingerprint_, task.term);
 }
 
@@ -192,7 +195,9 @@ void Execution::fail(Finding f) {
   std::terminate();
 }
 
-void Execution::yield_to_engine() { engine_ = std::move(engine_).resume(); }
+void Execution::yield_to_engine() {
+  engine_ = std::move(engine_).resume();
+}
 
 void Execution::resume(TaskId t) {
   current_ = t;

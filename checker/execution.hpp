@@ -113,10 +113,10 @@ class Execution {
     std::function<int()> body;
     boost::context::fiber fiber;
     TaskStatus status = TaskStatus::Runnable;
-    OpKind pending = OpKind::Note;   // the operation it stopped at
+    OpKind pending = OpKind::Note;  // the operation it stopped at
     ObjectId pending_object = kNoObject;
-    std::uint64_t history = 0;       // rolling hash of its operations and their results
-    std::size_t unfolded = 0;        // first trace entry not yet in `history`
+    std::uint64_t history = 0;  // rolling hash of its operations and their results
+    std::size_t unfolded = 0;   // first trace entry not yet in `history`
     ObjectId last_wait_queue = kNoObject;
     ObjectId object = kNoObject;
     int exit_code = 0;
@@ -127,7 +127,7 @@ class Execution {
     ObjectKind kind;
     std::uint64_t hash = 0;
     Fingerprint term;
-    TaskId owner = kNoTask;          // locks only
+    TaskId owner = kNoTask;  // locks only
     std::uint32_t taken_at = 0;
     DescribeFn describe = nullptr;
     const void* self = nullptr;

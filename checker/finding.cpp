@@ -7,8 +7,8 @@ namespace {
 
 // Indexed by FindingKind.
 constexpr std::array<std::string_view, 9> kNames = {
-    "none",          "lost-wakeup", "leaked-lock", "deadlock",   "invariant",
-    "sleep-in-atomic", "bad-unlock", "livelock",   "model-error",
+    "none",       "lost-wakeup", "leaked-lock", "deadlock", "invariant", "sleep-in-atomic",
+    "bad-unlock", "livelock",    "model-error",
 };
 
 }  // namespace
@@ -23,6 +23,8 @@ std::optional<FindingKind> finding_from_name(std::string_view name) {
   return std::nullopt;
 }
 
-std::span<const std::string_view> finding_names() { return kNames; }
+std::span<const std::string_view> finding_names() {
+  return kNames;
+}
 
 }  // namespace wakecheck

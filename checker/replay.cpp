@@ -40,9 +40,9 @@ std::optional<TaskId> ReplayScheduler::pick_task(std::span<const TaskId> enabled
 
 void ReplayScheduler::end_execution() {
   if (problem_.empty() && next_ < decisions_.size())
-    problem_ = fmt::format(
-        "diverged: the execution ended after {} decisions, but the schedule has {}", next_,
-        decisions_.size());
+    problem_ =
+        fmt::format("diverged: the execution ended after {} decisions, but the schedule has {}",
+                    next_, decisions_.size());
 }
 
 }  // namespace wakecheck

@@ -41,8 +41,8 @@ class Scheduler {
 };
 
 struct StrategyOptions {
-  std::uint64_t seed = 1;      // random
-  bool state_caching = true;   // dfs
+  std::uint64_t seed = 1;     // random
+  bool state_caching = true;  // dfs
 };
 
 }  // namespace wakecheck

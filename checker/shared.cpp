@@ -35,7 +35,8 @@ shared_fifo::shared_fifo(Execution& ex, std::string name, std::size_t capacity)
       [](const void* self, const Execution&, std::string& out) {
         const auto* q = static_cast<const shared_fifo*>(self);
         out += "[";
-        for (std::size_t i = 0; i < q->size_; ++i) out += fmt::format("{}{}", i ? " " : "", q->at(i));
+        for (std::size_t i = 0; i < q->size_; ++i)
+          out += fmt::format("{}{}", i ? " " : "", q->at(i));
         out += "]";
       },
       this);
@@ -43,7 +44,8 @@ shared_fifo::shared_fifo(Execution& ex, std::string name, std::size_t capacity)
 
 void shared_fifo::push_back(std::int64_t v, SourceLoc loc) {
   if (size_ == ring_.size())
-    throw std::logic_error(fmt::format("{} holds more than {} items", ex_->object_name(id_), size_));
+    throw std::logic_error(
+        fmt::format("{} holds more than {} items", ex_->object_name(id_), size_));
   ex_->record(OpKind::Write, id_, Access::Write, "list_add_tail", loc).a = v;
   ring_[(head_ + size_) % ring_.size()] = v;
   ++size_;

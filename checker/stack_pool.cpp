@@ -7,7 +7,8 @@
 
 namespace wakecheck {
 
-StackPool::StackPool(std::size_t stack_size) : page_(static_cast<std::size_t>(sysconf(_SC_PAGESIZE))) {
+StackPool::StackPool(std::size_t stack_size)
+    : page_(static_cast<std::size_t>(sysconf(_SC_PAGESIZE))) {
   size_ = (stack_size + page_ - 1) / page_ * page_;
 }
 

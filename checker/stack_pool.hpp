@@ -24,9 +24,9 @@ class StackPool {
   std::size_t stacks_made() const { return all_.size(); }
 
  private:
-  std::size_t size_;          // usable bytes per stack, a multiple of the page size
+  std::size_t size_;  // usable bytes per stack, a multiple of the page size
   std::size_t page_;
-  std::vector<void*> free_;   // lowest address (the guard page) of each idle stack
+  std::vector<void*> free_;  // lowest address (the guard page) of each idle stack
   std::vector<void*> all_;
 };
 

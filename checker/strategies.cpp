@@ -23,7 +23,9 @@ constexpr std::array<StrategyInfo, 2> kStrategies = {{
 
 }  // namespace
 
-std::span<const StrategyInfo> strategies() { return kStrategies; }
+std::span<const StrategyInfo> strategies() {
+  return kStrategies;
+}
 
 const StrategyInfo* find_strategy(std::string_view name) {
   for (const StrategyInfo& s : kStrategies)

@@ -20,7 +20,7 @@ struct TraceEntry {
   bool scheduling_point = false;  // the scheduler chose to run `task` just before it
   std::int64_t a = 0;             // result or argument; meaning per OpKind (event.hpp)
   std::int64_t b = 0;
-  const char* label = "";         // the facade's name: "spin_lock", "prepare_to_wait", ...
+  const char* label = "";  // the facade's name: "spin_lock", "prepare_to_wait", ...
   SourceLoc loc;
 };
 
@@ -37,8 +37,8 @@ struct ExecutionRecord {
   std::vector<TaskId> decisions;  // one per scheduling point with two or more enabled tasks
   std::vector<std::string> task_names;
   std::vector<ObjectInfo> objects;
-  std::string final_state;        // one line per task, lock and wait queue
-  std::uint32_t steps = 0;        // scheduling points taken
+  std::string final_state;  // one line per task, lock and wait queue
+  std::uint32_t steps = 0;  // scheduling points taken
 };
 
 }  // namespace wakecheck

@@ -41,8 +41,8 @@ int check_command(const Console& io, const std::vector<std::string>& paths) {
                o.seconds);
     if (!o.result.problem.empty()) fmt::print(io.out, "      {}\n", o.result.problem);
   }
-  fmt::print(io.out, "{} scenarios: {} met, {} not met, {} bad input\n", files.size(), met,
-             not_met, bad);
+  fmt::print(io.out, "{} scenarios: {} met, {} not met, {} bad input\n", files.size(), met, not_met,
+             bad);
   if (bad) return kExitBadInput;
   return not_met ? kExitNotMet : kExitMet;
 }

@@ -18,7 +18,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string stem_of(const std::string& path) { return fs::path(path).stem().string(); }
+std::string stem_of(const std::string& path) {
+  return fs::path(path).stem().string();
+}
 
 std::string strategy_error(const std::string& name) {
   std::vector<std::string_view> names;
@@ -46,15 +48,18 @@ std::string counts(const Scenario& s, const CheckOutcome& o) {
   return scope + fmt::format(", {:.2f} s", o.seconds);
 }
 
-ExecutionRecord& failure_of(CheckOutcome& o) { return *o.result.failure; }
+ExecutionRecord& failure_of(CheckOutcome& o) {
+  return *o.result.failure;
+}
 
 void write_artifacts(const Console& io, const Scenario& s, const std::string& strategy,
                      const ExecutionRecord& r, const std::string& out_dir) {
   fs::create_directories(out_dir);
   const std::string trace_path = (fs::path(out_dir) / "trace.txt").string();
   const std::string schedule_path = (fs::path(out_dir) / (stem_of(s.path) + ".schedule")).string();
-  ScheduleFile sf{s.path, s.name, s.content_hash, strategy, finding_name(r.finding.kind), r.steps,
-                  r.decisions, {}, {}};
+  ScheduleFile sf{
+      s.path, s.name, s.content_hash, strategy, finding_name(r.finding.kind), r.steps, r.decisions,
+      {},     {}};
   for (TaskId t : r.decisions) sf.decision_names.push_back(r.task_names[t]);
   write_file_atomically(trace_path, format_trace(r, {s.name, s.path}));
   write_file_atomically(schedule_path, write_schedule(sf));

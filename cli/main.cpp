@@ -12,18 +12,22 @@ int main(int argc, char** argv) {
 
   std::string scenario, strategy, out, schedule;
   std::vector<std::string> paths;
-  CLI::App* run = app.add_subcommand("run", "search one scenario; on a finding, write its trace "
-                                            "and schedule");
+  CLI::App* run = app.add_subcommand("run",
+                                     "search one scenario; on a finding, write its trace "
+                                     "and schedule");
   run->add_option("scenario", scenario, "scenario file (.toml)")->required();
   run->add_option("--strategy", strategy, "search strategy: dfs or random (default: the file's)");
-  run->add_option("--out", out, "directory for trace.txt and the schedule "
-                                "(default: wakecheck-out/<scenario>)");
+  run->add_option("--out", out,
+                  "directory for trace.txt and the schedule "
+                  "(default: wakecheck-out/<scenario>)");
   CLI::App* replay = app.add_subcommand("replay", "re-run the execution of a schedule file");
   replay->add_option("schedule", schedule, "schedule file")->required();
-  replay->add_option("--out", out, "directory for trace.txt "
-                                   "(default: wakecheck-out/<schedule>-replay)");
-  CLI::App* check = app.add_subcommand("check", "run every scenario under the paths and compare "
-                                                "each with its [expect]");
+  replay->add_option("--out", out,
+                     "directory for trace.txt "
+                     "(default: wakecheck-out/<schedule>-replay)");
+  CLI::App* check = app.add_subcommand("check",
+                                       "run every scenario under the paths and compare "
+                                       "each with its [expect]");
   check->add_option("paths", paths, "scenario files or directories")->required();
 
   try {

@@ -66,7 +66,8 @@ bool load(const Console& io, const std::string& path, Loaded& l) {
 
 }  // namespace
 
-int replay_command(const Console& io, const std::string& schedule_path, const std::string& out_dir) {
+int replay_command(const Console& io, const std::string& schedule_path,
+                   const std::string& out_dir) {
   Loaded l;
   if (!load(io, schedule_path, l)) return kExitBadInput;
   const Scenario& s = l.scenario;

@@ -14,7 +14,9 @@ const std::array<ModelInfo, 1> kModels = {{
 
 }  // namespace
 
-std::span<const ModelInfo> models() { return kModels; }
+std::span<const ModelInfo> models() {
+  return kModels;
+}
 
 const ModelInfo* find_model(std::string_view name) {
   for (const ModelInfo& m : kModels)

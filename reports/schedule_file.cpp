@@ -122,7 +122,8 @@ ScheduleFile Parser::parse() {
   const std::string_view h = rest();
   if (h.substr(0, 8) != "fnv1a64:" ||
       std::from_chars(h.data() + 8, h.data() + h.size(), s.scenario_hash, 16).ptr !=
-          h.data() + h.size() || h.size() == 8)
+          h.data() + h.size() ||
+      h.size() == 8)
     error(15, fmt::format("expected fnv1a64:<16 hex digits>, found '{}'", h));
   expect_key("strategy");
   s.strategy = rest();
@@ -164,10 +165,12 @@ void write_file_atomically(const std::string& path, const std::string& content) 
   const std::string tmp = path + ".tmp";
   {
     std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    if (!f) throw std::runtime_error(fmt::format("{}: cannot write: {}", tmp, std::strerror(errno)));
+    if (!f)
+      throw std::runtime_error(fmt::format("{}: cannot write: {}", tmp, std::strerror(errno)));
     f << content;
     f.flush();
-    if (!f) throw std::runtime_error(fmt::format("{}: cannot write: {}", tmp, std::strerror(errno)));
+    if (!f)
+      throw std::runtime_error(fmt::format("{}: cannot write: {}", tmp, std::strerror(errno)));
   }
   std::error_code ec;
   std::filesystem::rename(tmp, path, ec);

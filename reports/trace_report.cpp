@@ -44,23 +44,33 @@ std::string describe_wait_queue_op(const ExecutionRecord& r, const TraceEntry& e
 std::string describe_entry(const ExecutionRecord& r, const TraceEntry& e) {
   const std::string obj = object_name(r, e.object);
   switch (e.kind) {
-    case OpKind::TaskExit: return fmt::format("returns {}", e.a);
+    case OpKind::TaskExit:
+      return fmt::format("returns {}", e.a);
     case OpKind::LockAcquire:
-    case OpKind::LockRelease: return fmt::format("{}({})", e.label, obj);
-    case OpKind::Read: return fmt::format("read {} = {}", obj, e.a);
+    case OpKind::LockRelease:
+      return fmt::format("{}({})", e.label, obj);
+    case OpKind::Read:
+      return fmt::format("read {} = {}", obj, e.a);
     case OpKind::Write:
       if (r.objects[e.object].kind == ObjectKind::Container)
         return fmt::format("{}({}, {})", e.label, obj, e.a);
       return fmt::format("write {} = {}", obj, e.a);
-    case OpKind::AtomicRead: return fmt::format("{}({}) = {}", e.label, obj, e.a);
-    case OpKind::AtomicWrite: return fmt::format("{}({}, {})", e.label, obj, e.a);
-    case OpKind::SetState: return e.label;
+    case OpKind::AtomicRead:
+      return fmt::format("{}({}) = {}", e.label, obj, e.a);
+    case OpKind::AtomicWrite:
+      return fmt::format("{}({}, {})", e.label, obj, e.a);
+    case OpKind::SetState:
+      return e.label;
     case OpKind::Schedule:
       return e.a ? "schedule(): sleeps" : "schedule(): state is TASK_RUNNING, returns at once";
-    case OpKind::Resume: return "woken: schedule() returns";
-    case OpKind::Wake: return fmt::format("  -> {}({}): now TASK_RUNNING", e.label, task_name(r, e.b));
-    case OpKind::Note: return e.label;
-    default: return describe_wait_queue_op(r, e);
+    case OpKind::Resume:
+      return "woken: schedule() returns";
+    case OpKind::Wake:
+      return fmt::format("  -> {}({}): now TASK_RUNNING", e.label, task_name(r, e.b));
+    case OpKind::Note:
+      return e.label;
+    default:
+      return describe_wait_queue_op(r, e);
   }
 }
 
@@ -73,15 +83,17 @@ std::string format_trace(const ExecutionRecord& r, const ScenarioIdentity& scena
     out += "finding: none\n";
   std::size_t width = 4;
   for (const std::string& n : r.task_names) width = std::max(width, n.size());
-  out += fmt::format("\ntrace ({} operations, {} scheduling points, {} decisions; "
-                     "'*' the scheduler chose this task, '>' the finding):\n",
-                     r.trace.size(), r.steps, r.decisions.size());
+  out += fmt::format(
+      "\ntrace ({} operations, {} scheduling points, {} decisions; "
+      "'*' the scheduler chose this task, '>' the finding):\n",
+      r.trace.size(), r.steps, r.decisions.size());
   for (std::size_t i = 0; i < r.trace.size(); ++i) {
     const TraceEntry& e = r.trace[i];
     const char mark = r.finding && r.finding.entry == i + 1 ? '>' : ' ';
     const std::string op = describe_entry(r, e);
-    out += fmt::format("{}{:>4} {} {:<{}}  {:<56} {}\n", mark, i + 1, e.scheduling_point ? '*' : ' ',
-                       task_name(r, e.task), width, op, where(e.loc));
+    out +=
+        fmt::format("{}{:>4} {} {:<{}}  {:<56} {}\n", mark, i + 1, e.scheduling_point ? '*' : ' ',
+                    task_name(r, e.task), width, op, where(e.loc));
   }
   out += "\nfinal state:\n" + r.final_state;
   return out;

@@ -8,8 +8,12 @@ struct list_head {
   list_head* prev;
 };
 
-inline void INIT_LIST_HEAD(list_head* list) { list->next = list->prev = list; }
-inline bool list_empty(const list_head* head) { return head->next == head; }
+inline void INIT_LIST_HEAD(list_head* list) {
+  list->next = list->prev = list;
+}
+inline bool list_empty(const list_head* head) {
+  return head->next == head;
+}
 
 inline void __list_add(list_head* entry, list_head* prev, list_head* next) {
   next->prev = entry;
@@ -18,7 +22,9 @@ inline void __list_add(list_head* entry, list_head* prev, list_head* next) {
   prev->next = entry;
 }
 // Inserts after head (stack order).
-inline void list_add(list_head* entry, list_head* head) { __list_add(entry, head, head->next); }
+inline void list_add(list_head* entry, list_head* head) {
+  __list_add(entry, head, head->next);
+}
 // Inserts before head (queue order).
 inline void list_add_tail(list_head* entry, list_head* head) {
   __list_add(entry, head->prev, head);

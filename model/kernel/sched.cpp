@@ -20,8 +20,12 @@ void describe_task(const void* self, const Execution&, std::string& out) {
 }
 
 Finding scheduling_while_atomic(const Execution& ex, TaskId t) {
-  Finding f{FindingKind::SleepInAtomic, t, kNoObject,
-            static_cast<std::uint32_t>(ex.trace().size()), "", ""};
+  Finding f{FindingKind::SleepInAtomic,
+            t,
+            kNoObject,
+            static_cast<std::uint32_t>(ex.trace().size()),
+            "",
+            ""};
   for (ObjectId o = 0; o < ex.object_count(); ++o)
     if (ex.object_kind(o) == ObjectKind::Spinlock && ex.owner(o) == t && f.object == kNoObject)
       f.object = o;
@@ -47,16 +51,21 @@ const char* set_state_label(bool plain, unsigned state) {
     case TASK_UNINTERRUPTIBLE:
       return plain ? "__set_current_state(TASK_UNINTERRUPTIBLE)"
                    : "set_current_state(TASK_UNINTERRUPTIBLE)";
-    default: return plain ? "__set_current_state(?)" : "set_current_state(?)";
+    default:
+      return plain ? "__set_current_state(?)" : "set_current_state(?)";
   }
 }
 
 const char* task_state_name(unsigned state) {
   switch (state) {
-    case TASK_RUNNING: return "TASK_RUNNING";
-    case TASK_INTERRUPTIBLE: return "TASK_INTERRUPTIBLE";
-    case TASK_UNINTERRUPTIBLE: return "TASK_UNINTERRUPTIBLE";
-    default: return "TASK_?";
+    case TASK_RUNNING:
+      return "TASK_RUNNING";
+    case TASK_INTERRUPTIBLE:
+      return "TASK_INTERRUPTIBLE";
+    case TASK_UNINTERRUPTIBLE:
+      return "TASK_UNINTERRUPTIBLE";
+    default:
+      return "TASK_?";
   }
 }
 
@@ -67,7 +76,8 @@ task_struct* kernel::kthread_run(std::string name, std::uint32_t group,
   p->obj = ex_->add_object(ObjectKind::Task, name);
   ex_->set_describe(p->obj, describe_task, p.get());
   task_struct* raw = p.get();
-  p->pid = ex_->spawn(std::move(name), group, [raw, f = std::move(fn)] { return f(raw); }, p->obj);
+  p->pid = ex_->spawn(
+      std::move(name), group, [raw, f = std::move(fn)] { return f(raw); }, p->obj);
   tasks_.push_back(std::move(p));
   return raw;
 }
@@ -92,7 +102,7 @@ void schedule(task_struct* current, SourceLoc loc) {
   if (ex.holds_any(current->pid, ObjectKind::Spinlock))
     ex.fail(scheduling_while_atomic(ex, current->pid));
   if (current->state == TASK_RUNNING) return;  // woken before it got here
-  e.a = 1;  // set before sleep() records its Resume
+  e.a = 1;                                     // set before sleep() records its Resume
   ex.sleep(loc);
 }
 

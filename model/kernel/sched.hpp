@@ -24,8 +24,8 @@ class kernel;
 
 struct task_struct {
   kernel* k;
-  TaskId pid;     // the engine's task number
-  ObjectId obj;   // the engine object that stands for this task's state
+  TaskId pid;    // the engine's task number
+  ObjectId obj;  // the engine object that stands for this task's state
   unsigned state = TASK_RUNNING;
 };
 

@@ -10,7 +10,9 @@ namespace wakecheck {
 
 struct spinlock_t {
   spinlock_t(kernel& owner, std::string name)
-      : k(&owner), ex(&owner.ex()), id(owner.ex().add_object(ObjectKind::Spinlock, std::move(name))) {}
+      : k(&owner),
+        ex(&owner.ex()),
+        id(owner.ex().add_object(ObjectKind::Spinlock, std::move(name))) {}
   kernel* k;
   Execution* ex;
   ObjectId id;

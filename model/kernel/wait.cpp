@@ -10,7 +10,9 @@ wait_queue_entry* entry_of(list_head* node) {
                                              offsetof(wait_queue_entry, entry));
 }
 
-Execution& ex_of(wait_queue_head* wq) { return *wq->lock.ex; }
+Execution& ex_of(wait_queue_head* wq) {
+  return *wq->lock.ex;
+}
 
 // The queue's value: its entries in list order. Never pointers: ids only.
 void rehash(wait_queue_head* wq) {
@@ -54,8 +56,7 @@ void enqueue(wait_queue_head* wq, wait_queue_entry* e, bool tail, const char* la
 
 void dequeue(wait_queue_head* wq, wait_queue_entry* e, const char* label, SourceLoc loc) {
   list_del_init(&e->entry);
-  ex_of(wq).record(OpKind::WaitQueueRemove, wq->id, Access::Write, label, loc).b =
-      e->private_->pid;
+  ex_of(wq).record(OpKind::WaitQueueRemove, wq->id, Access::Write, label, loc).b = e->private_->pid;
   rehash(wq);
 }
 

@@ -81,8 +81,8 @@ bool waitqueue_active(wait_queue_head* wq_head, SourceLoc loc = SourceLoc::curre
 // set_current_state(state).
 void prepare_to_wait(wait_queue_head* wq_head, wait_queue_entry* wq_entry, unsigned state,
                      SourceLoc loc = SourceLoc::current());
-void prepare_to_wait_exclusive(wait_queue_head* wq_head, wait_queue_entry* wq_entry,
-                               unsigned state, SourceLoc loc = SourceLoc::current());
+void prepare_to_wait_exclusive(wait_queue_head* wq_head, wait_queue_entry* wq_entry, unsigned state,
+                               SourceLoc loc = SourceLoc::current());
 // State = TASK_RUNNING; unlink if still queued (a wake may have unlinked it).
 void finish_wait(wait_queue_head* wq_head, wait_queue_entry* wq_entry,
                  SourceLoc loc = SourceLoc::current());
@@ -116,8 +116,7 @@ void interruptible_sleep_on(wait_queue_head* wq, SourceLoc loc = SourceLoc::curr
 // ___wait_event(): loop { prepare_to_wait_event; if (cond) break; schedule(); }
 // finish_wait(). `cond` is tested after enqueueing, so no wake is lost.
 template <class Cond>
-void __wait_event(wait_queue_head* wq, unsigned state, bool exclusive, Cond cond,
-                  SourceLoc loc) {
+void __wait_event(wait_queue_head* wq, unsigned state, bool exclusive, Cond cond, SourceLoc loc) {
   task_struct* current = wq->lock.k->current();
   wait_queue_entry wait(current, autoremove_wake_function);
   for (;;) {
@@ -139,8 +138,7 @@ void wait_event(wait_queue_head* wq, Cond cond, SourceLoc loc = SourceLoc::curre
 
 // Signals are not modelled yet, so this never returns -ERESTARTSYS.
 template <class Cond>
-int wait_event_interruptible(wait_queue_head* wq, Cond cond,
-                             SourceLoc loc = SourceLoc::current()) {
+int wait_event_interruptible(wait_queue_head* wq, Cond cond, SourceLoc loc = SourceLoc::current()) {
   if (cond()) return 0;
   __wait_event(wq, TASK_INTERRUPTIBLE, false, cond, loc);
   return 0;

@@ -42,7 +42,9 @@ struct boundedq {
 class ledger {
  public:
   ledger(Execution& ex, const Workload& w)
-      : ex_(&ex), w_(w), delivered_(static_cast<std::size_t>(w.producers * w.items), false),
+      : ex_(&ex),
+        w_(w),
+        delivered_(static_cast<std::size_t>(w.producers * w.items), false),
         next_seq_(static_cast<std::size_t>(w.producers), 0),
         id_(ex.add_object(ObjectKind::Ledger, "delivered")) {}
 
@@ -72,8 +74,12 @@ class ledger {
   }
 
   Finding invariant(task_struct* current, std::string what, SourceLoc loc) const {
-    Finding f{FindingKind::Invariant, current ? current->pid : kNoTask, id_,
-              static_cast<std::uint32_t>(ex_->trace().size()), std::move(what), ""};
+    Finding f{FindingKind::Invariant,
+              current ? current->pid : kNoTask,
+              id_,
+              static_cast<std::uint32_t>(ex_->trace().size()),
+              std::move(what),
+              ""};
     if (loc.line() != 0) f.explanation = fmt::format("  checked at {}\n", where(loc));
     return f;
   }
@@ -88,7 +94,8 @@ class ledger {
 };
 
 struct world {
-  world(Execution& ex, const Workload& w) : k(ex), q(k, w.capacity, w.producers * w.items), log(ex, w) {}
+  world(Execution& ex, const Workload& w)
+      : k(ex), q(k, w.capacity, w.producers * w.items), log(ex, w) {}
   kernel k;
   boundedq q;
   ledger log;
@@ -99,7 +106,8 @@ void check_len(world& w, task_struct* current, SourceLoc loc = SourceLoc::curren
   const std::int64_t len = w.q.len.peek();
   if (len < 0 || len > w.q.max || static_cast<std::size_t>(len) != w.q.items.size())
     w.k.ex().fail(w.log.invariant(
-        current, fmt::format("len = {} with {} items queued, max = {}", len, w.q.items.size(), w.q.max),
+        current,
+        fmt::format("len = {} with {} items queued, max = {}", len, w.q.items.size(), w.q.max),
         loc));
 }
 
@@ -201,8 +209,9 @@ class BoundedQueueProgram final : public Program {
                             [this, p](task_struct* current) { return producer(current, p); });
     const int share = workload_.producers * workload_.items / workload_.consumers;
     for (int c = 0; c < workload_.consumers; ++c)
-      world_->k.kthread_run(fmt::format("consumer{}", c), 1,
-                            [this, share](task_struct* current) { return consumer(current, share); });
+      world_->k.kthread_run(fmt::format("consumer{}", c), 1, [this, share](task_struct* current) {
+        return consumer(current, share);
+      });
   }
 
   std::string work_left(const Execution&, TaskId, ObjectId wq) const override {
@@ -233,8 +242,9 @@ class BoundedQueueProgram final : public Program {
 
   int consumer(task_struct* current, int share) {
     for (int i = 0; i < share; ++i) {
-      const std::int64_t item = variant_ == Variant::sleep_on ? consume_sleep_on(*world_, current)
-                                                              : consume_ok(*world_, current, variant_);
+      const std::int64_t item = variant_ == Variant::sleep_on
+                                    ? consume_sleep_on(*world_, current)
+                                    : consume_ok(*world_, current, variant_);
       world_->log.deliver(item, current, SourceLoc::current());
     }
     return 0;
@@ -247,7 +257,9 @@ class BoundedQueueProgram final : public Program {
 
 }  // namespace
 
-std::span<const std::string_view> boundedq_variants() { return kVariants; }
+std::span<const std::string_view> boundedq_variants() {
+  return kVariants;
+}
 
 std::unique_ptr<Program> make_boundedq(std::string_view variant, const Workload& workload) {
   for (std::size_t i = 0; i < kVariants.size(); ++i)

@@ -1,0 +1,192 @@
+// Bad input through the commands: one clear message with file:line:column,
+// exit code 2, and no artifact written.
+#include <CppUTest/TestHarness.h>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <sstream>
+
+#include "cli/commands.hpp"
+#include "reports/schedule_file.hpp"
+
+namespace wakecheck {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Streams {
+  std::ostringstream out, err;
+  Console io{out, err, "wakecheck"};
+};
+
+const fs::path kScratch = fs::temp_directory_path() / "wakecheck-tests" / "cli";
+
+// Writes a scenario file whose [workload] is `workload` and runs it.
+std::string scenario_with(const std::string& name, const std::string& workload) {
+  fs::create_directories(kScratch);
+  const std::string path = (kScratch / (name + ".toml")).string();
+  write_file_atomically(path,
+                        "[scenario]\nname = \"t\"\nmodel = \"boundedq\"\nvariant = \"ok\"\n"
+                        "[workload]\n" +
+                            workload);
+  return path;
+}
+
+// Runs `run` on the file, expects exit 2 and no output directory, returns stderr.
+std::string rejected(const std::string& path) {
+  Streams s;
+  const fs::path out = kScratch / "out-never";
+  fs::remove_all(out);
+  LONGS_EQUAL_TEXT(kExitBadInput, run_command(s.io, path, "", out.string()), s.err.str().c_str());
+  CHECK(!fs::exists(out));
+  CHECK(s.out.str().empty());
+  const std::string err = s.err.str();
+  LONGS_EQUAL(1, std::count(err.begin(), err.end(), '\n'));  // one line
+  return err;
+}
+
+}  // namespace
+
+TEST_GROUP(CliBadInput){};
+
+TEST(CliBadInput, SyntaxErrorHasFileLineColumn) {
+  STRCMP_CONTAINS("tests/data/scenarios/syntax_error.toml:6:",
+                  rejected("tests/data/scenarios/syntax_error.toml").c_str());
+}
+
+TEST(CliBadInput, UnknownKeyGetsDidYouMean) {
+  const std::string err = rejected("tests/data/scenarios/unknown_key.toml");
+  STRCMP_CONTAINS(
+      "unknown_key.toml:7:1: unknown key 'produsers' in [workload]; did you mean "
+      "'producers'?",
+      err.c_str());
+}
+
+TEST(CliBadInput, UnknownVariantListsTheVariants) {
+  const std::string path =
+      scenario_with("variant", "producers=1\nconsumers=1\nitems=1\ncapacity=1\n");
+  write_file_atomically(path,
+                        read_file(path).replace(read_file(path).find("\"ok\""), 4, "\"sleepon\""));
+  STRCMP_CONTAINS("unknown variant 'sleepon' for model 'boundedq'; did you mean 'sleep_on'?",
+                  rejected(path).c_str());
+}
+
+TEST(CliBadInput, ZeroAndNegativeSizesAreRejected) {
+  STRCMP_CONTAINS(
+      ":6:13: 'producers' must be at least 1, not 0",
+      rejected(scenario_with("zero", "producers = 0\nconsumers=1\nitems=1\ncapacity=1\n")).c_str());
+  STRCMP_CONTAINS(
+      "'capacity' must be at least 1, not -2",
+      rejected(scenario_with("neg", "producers=1\nconsumers=1\nitems=1\ncapacity=-2\n")).c_str());
+}
+
+TEST(CliBadInput, ItemsNotDivisibleByConsumersIsRejected) {
+  STRCMP_CONTAINS(
+      "producers*items (3) is not divisible by consumers (2)",
+      rejected(scenario_with("div", "producers=3\nconsumers=2\nitems=1\ncapacity=1\n")).c_str());
+}
+
+TEST(CliBadInput, BinaryFileIsRejectedWithAPosition) {
+  const std::string err = rejected("tests/data/scenarios/binary.toml");
+  STRCMP_CONTAINS("wakecheck: tests/data/scenarios/binary.toml:", err.c_str());
+}
+
+TEST(CliBadInput, MissingScenarioFile) {
+  STRCMP_CONTAINS("no-such.toml: cannot read:", rejected("no-such.toml").c_str());
+}
+
+TEST(CliBadInput, UnknownStrategyFlagGetsDidYouMean) {
+  Streams s;
+  LONGS_EQUAL(kExitBadInput,
+              run_command(s.io, "scenarios/boundedq/ok_w1.toml", "dsf", (kScratch / "x").string()));
+  STRCMP_CONTAINS("unknown strategy 'dsf'; did you mean 'dfs'? (one of: dfs, random)",
+                  s.err.str().c_str());
+}
+
+TEST(CliBadInput, CheckReportsBadFilesAndExitsTwo) {
+  Streams s;
+  LONGS_EQUAL(kExitBadInput, check_command(s.io, {"tests/data/scenarios/unknown_key.toml",
+                                                  "scenarios/boundedq/ok_w1.toml"}));
+  STRCMP_CONTAINS("BAD   tests/data/scenarios/unknown_key.toml", s.out.str().c_str());
+  STRCMP_CONTAINS("PASS  scenarios/boundedq/ok_w1.toml", s.out.str().c_str());
+  STRCMP_CONTAINS("2 scenarios: 1 met, 0 not met, 1 bad input", s.out.str().c_str());
+}
+
+TEST(CliBadInput, CheckExitsOneWhenAnExpectationIsNotMet) {
+  const std::string path = (kScratch / "wrong_expect.toml").string();
+  fs::create_directories(kScratch);
+  write_file_atomically(
+      path, read_file("scenarios/boundedq/sleep_on_w1.toml")
+                .replace(read_file("scenarios/boundedq/sleep_on_w1.toml").find("\"lost-wakeup\""),
+                         13, "\"none\""));
+  Streams s;
+  LONGS_EQUAL(kExitNotMet, check_command(s.io, {path}));
+  STRCMP_CONTAINS("FAIL", s.out.str().c_str());
+  STRCMP_CONTAINS("found lost-wakeup", s.out.str().c_str());
+}
+
+TEST_GROUP(ScheduleFileParse){};
+
+namespace {
+
+std::string schedule_error(const std::string& text) {
+  try {
+    parse_schedule(text, "s.schedule");
+  } catch (const ScheduleError& e) {
+    return e.what();
+  }
+  FAIL("no error");
+  return "";
+}
+
+const char* const kGood =
+    "wakecheck-schedule 1\nscenario-file a.toml\nscenario-name n\n"
+    "scenario-hash fnv1a64:00000000000000ff\nstrategy dfs\nfinding lost-wakeup\nsteps 7\n"
+    "decisions 2\nrun 1 producer1\nrun 0 producer0\nend\n";
+
+}  // namespace
+
+TEST(ScheduleFileParse, RoundTrips) {
+  const ScheduleFile s = parse_schedule(kGood, "s.schedule");
+  STRCMP_EQUAL("a.toml", s.scenario_file.c_str());
+  LONGS_EQUAL(0xff, s.scenario_hash);
+  LONGS_EQUAL(7, s.steps);
+  LONGS_EQUAL(2, s.decisions.size());
+  LONGS_EQUAL(1, s.decisions[0]);
+  STRCMP_EQUAL("producer0", s.decision_names[1].c_str());
+  LONGS_EQUAL(10, s.decision_lines[1]);
+  STRCMP_EQUAL(kGood, write_schedule(s).substr(write_schedule(s).find('\n') + 1).c_str());
+}
+
+TEST(ScheduleFileParse, ErrorsHaveLineAndColumn) {
+  STRCMP_EQUAL("s.schedule:1:1: not a wakecheck schedule file: expected 'wakecheck-schedule 1'",
+               schedule_error("hello\n").c_str());
+  STRCMP_EQUAL(
+      "s.schedule:1:20: schedule format version 9 is not supported (this wakecheck reads 1)",
+      schedule_error("wakecheck-schedule 9\n").c_str());
+  std::string bad = kGood;
+  bad.replace(bad.find("run 1"), 5, "run x");
+  STRCMP_EQUAL("s.schedule:9:5: expected a task number (a number), found 'x'",
+               schedule_error(bad).c_str());
+  STRCMP_EQUAL("s.schedule:1:1: not a text file (control characters)",
+               schedule_error(std::string("\x7f"
+                                          "ELF\x01\x00\x00",
+                                          7))
+                   .c_str());
+  STRCMP_CONTAINS(
+      "unexpected end of file: expected 'run'",
+      schedule_error(std::string(kGood).substr(0, std::string(kGood).find("run 0"))).c_str());
+}
+
+TEST(ScheduleFileParse, ReplayOfAMalformedScheduleExitsTwo) {
+  fs::create_directories(kScratch);
+  const std::string path = (kScratch / "bad.schedule").string();
+  write_file_atomically(path, "wakecheck-schedule 1\nscenario-file\n");
+  Streams s;
+  LONGS_EQUAL(kExitBadInput, replay_command(s.io, path, (kScratch / "never").string()));
+  STRCMP_CONTAINS("bad.schedule:2:", s.err.str().c_str());
+  CHECK(!fs::exists(kScratch / "never"));
+}
+
+}  // namespace wakecheck
