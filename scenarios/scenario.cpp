@@ -33,8 +33,6 @@ constexpr std::int64_t kMaxItemsTotal = 64;  // producers * items
 constexpr std::int64_t kMaxCapacity = 64;
 constexpr std::int64_t kMaxSteps = 10'000'000;
 constexpr std::int64_t kMaxInt = std::numeric_limits<std::int64_t>::max();
-// Scenario files are a few hundred bytes: the cap only stops `check /dev/zero`.
-constexpr std::size_t kMaxFileBytes = 1 << 20;
 
 struct WorkloadField {
   std::string_view key;
@@ -437,48 +435,6 @@ toml::table parse_toml(std::string_view text, const std::string& path) {
 // ---------------------------------------------------------------------------
 // Files.
 
-struct CloseFile {
-  void operator()(std::FILE* f) const { std::fclose(f); }
-};
-
-ScenarioError cannot_read(const std::string& path, int error) {
-  return ScenarioError(
-      fmt::format("{}: cannot read: {}", path, std::generic_category().message(error)));
-}
-
-std::string read_file(const std::string& path) {
-  const std::unique_ptr<std::FILE, CloseFile> file(std::fopen(path.c_str(), "rb"));
-  if (!file) throw cannot_read(path, errno);
-  std::string bytes;
-  std::array<char, 1 << 16> buffer;
-  while (const std::size_t n = std::fread(buffer.data(), 1, buffer.size(), file.get())) {
-    bytes.append(buffer.data(), n);
-    if (bytes.size() > kMaxFileBytes)
-      throw ScenarioError(fmt::format("{}: too large for a scenario file (more than {} bytes)",
-                                      path, kMaxFileBytes));
-  }
-  if (std::ferror(file.get())) throw cannot_read(path, errno);
-  return bytes;
-}
-
-void add_scenario_files(const std::string& path, std::vector<std::string>& found) {
-  namespace fs = std::filesystem;
-  std::error_code error;
-  const fs::file_status status = fs::status(path, error);
-  if (error) throw ScenarioError(fmt::format("{}: cannot read: {}", path, error.message()));
-  if (!fs::is_directory(status)) {
-    found.push_back(path);
-    return;
-  }
-  try {
-    for (const fs::directory_entry& entry : fs::recursive_directory_iterator(path))
-      if (entry.path().extension() == ".toml" && entry.is_regular_file(error))
-        found.push_back(entry.path().string());
-  } catch (const fs::filesystem_error& e) {
-    throw ScenarioError(fmt::format("{}: cannot list: {}", e.path1().string(), e.code().message()));
-  }
-}
-
 }  // namespace
 
 Scenario parse_scenario(std::string_view text, const std::string& path) {
@@ -503,23 +459,6 @@ Scenario parse_scenario(std::string_view text, const std::string& path) {
   check_workload_totals(scenario.workload, nodes, totals);
   totals.throw_first(path);
   return scenario;
-}
-
-Scenario load_scenario(const std::string& path) {
-  return parse_scenario(read_file(path), path);
-}
-
-std::vector<std::string> find_scenarios(const std::vector<std::string>& paths) {
-  std::vector<std::string> found;
-  for (const std::string& path : paths) add_scenario_files(path, found);
-  std::sort(found.begin(), found.end());
-  // "dir" and "dir/a.toml", or "./a.toml" and "a.toml", name the same file once.
-  std::set<std::string> seen;
-  std::vector<std::string> unique;
-  for (std::string& path : found)
-    if (seen.insert(std::filesystem::path(path).lexically_normal().string()).second)
-      unique.push_back(std::move(path));
-  return unique;
 }
 
 }  // namespace wakecheck

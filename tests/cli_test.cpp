@@ -9,16 +9,12 @@
 
 #include "cli/commands.hpp"
 #include "reports/schedule_file.hpp"
+#include "tests/console_capture.hpp"
 
 namespace wakecheck {
 namespace {
 
 namespace fs = std::filesystem;
-
-struct Streams {
-  std::ostringstream out, err;
-  Console io{out, err, "wakecheck"};
-};
 
 const fs::path kScratch = fs::temp_directory_path() / "wakecheck-tests" / "cli";
 

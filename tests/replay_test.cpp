@@ -8,16 +8,12 @@
 
 #include "cli/commands.hpp"
 #include "reports/schedule_file.hpp"
+#include "tests/console_capture.hpp"
 
 namespace wakecheck {
 namespace {
 
 namespace fs = std::filesystem;
-
-struct Streams {
-  std::ostringstream out, err;
-  Console io{out, err, "wakecheck"};
-};
 
 fs::path scratch(const std::string& name) {
   fs::path p = fs::temp_directory_path() / "wakecheck-tests" / name;

@@ -1,0 +1,193 @@
+// Small programs over the kernel model for tests: a world of kernel objects made
+// afresh for every execution, tasks written as lambdas over it, and helpers to
+// run them (in a fixed order, replayed, or exhaustively) and to read the trace.
+// No CppUTest here: the tests assert, the harness only runs and looks up.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "checker/dfs.hpp"
+#include "checker/execution.hpp"
+#include "checker/explorer.hpp"
+#include "checker/program.hpp"
+#include "checker/replay.hpp"
+#include "checker/scheduler.hpp"
+#include "checker/shared.hpp"
+#include "model/kernel/list.hpp"
+#include "model/kernel/sched.hpp"
+#include "model/kernel/spinlock.hpp"
+#include "model/kernel/wait.hpp"
+
+namespace wakecheck::ktest {
+
+// The objects every test program may use. Object ids follow creation order:
+// wq.lock 0, wq 1, l 2, a 3, b 4, flag 5, then one object per task.
+struct World {
+  explicit World(Execution& ex)
+      : k(ex), wq(k, "wq"), l(k, "l"), a(k, "a"), b(k, "b"), flag(ex, "flag", 0) {}
+
+  kernel k;
+  wait_queue_head wq;
+  spinlock_t l;
+  spinlock_t a;
+  spinlock_t b;
+  shared_var flag;
+  std::vector<task_struct*> task;  // by TaskId
+  // What the tasks saw ("woken" -> 1, ...); survives the execution for the test to read.
+  std::map<std::string, std::int64_t> seen;
+};
+
+// Value the tasks stored under `key`, or kUnseen when they never did.
+inline constexpr std::int64_t kUnseen = std::numeric_limits<std::int64_t>::min();
+inline std::int64_t seen(const World& w, const std::string& key) {
+  const auto it = w.seen.find(key);
+  return it == w.seen.end() ? kUnseen : it->second;
+}
+
+// Entries on a wait queue's list, walked in list order (call from task code:
+// the entries live on the tasks' stacks).
+inline int queued(const wait_queue_head& wq) {
+  int n = 0;
+  for (const list_head* p = wq.head.next; p != &wq.head; p = p->next) ++n;
+  return n;
+}
+
+// A Program made of lambdas. Tasks are numbered in the order they are added
+// (TaskId 0, 1, ...), each in a group of its own (they run different code).
+class KernelProgram final : public Program {
+ public:
+  using Body = std::function<int(World&, task_struct*)>;
+  using WorkFn = std::function<std::string(const World&, TaskId sleeper, ObjectId wq)>;
+  using EndFn = std::function<void(World&, Execution&)>;
+
+  KernelProgram& task(std::string name, Body body) {
+    tasks_.push_back({std::move(name), std::move(body)});
+    return *this;
+  }
+  // What work remains for a task asleep at the end ("" when none: the engine
+  // then reports a deadlock instead of a lost wakeup).
+  KernelProgram& work_left_when(WorkFn f) {
+    work_ = std::move(f);
+    return *this;
+  }
+  // Runs after every execution in which all tasks finished.
+  KernelProgram& at_end_do(EndFn f) {
+    end_ = std::move(f);
+    return *this;
+  }
+
+  void setup(Execution& ex) override {
+    world.reset();
+    world = std::make_unique<World>(ex);
+    for (std::size_t i = 0; i < tasks_.size(); ++i) {
+      const Body* body = &tasks_[i].body;
+      World* w = world.get();
+      world->task.push_back(
+          world->k.kthread_run(tasks_[i].name, static_cast<std::uint32_t>(i),
+                               [body, w](task_struct* current) { return (*body)(*w, current); }));
+    }
+  }
+
+  std::string work_left(const Execution&, TaskId sleeper, ObjectId wq) const override {
+    return work_ ? work_(*world, sleeper, wq) : std::string();
+  }
+
+  void at_end(Execution& ex) override {
+    ++finished_executions;
+    finished = ex.snapshot();
+    if (end_) end_(*world, ex);
+  }
+
+  std::vector<std::string> task_names() const {
+    std::vector<std::string> names;
+    for (const auto& t : tasks_) names.push_back(t.name);
+    return names;
+  }
+
+  std::unique_ptr<World> world;             // the last execution's (plain fields stay readable)
+  std::optional<ExecutionRecord> finished;  // the last execution in which every task finished
+  std::uint64_t finished_executions = 0;
+
+ private:
+  struct Spec {
+    std::string name;
+    Body body;
+  };
+  std::vector<Spec> tasks_;
+  WorkFn work_;
+  EndFn end_;
+};
+
+// One execution that always runs the lowest-numbered enabled task: task 0 runs
+// until it sleeps, blocks or finishes, then task 1, ... and a woken task runs
+// again before any higher-numbered one. Its decisions are recorded as usual.
+class LowestFirstScheduler final : public Scheduler {
+ public:
+  bool begin_execution() override { return !std::exchange(ran_, true); }
+  std::optional<TaskId> pick_task(std::span<const TaskId> enabled, const Fingerprint&) override {
+    return enabled.front();
+  }
+  void end_execution() override {}
+
+ private:
+  bool ran_ = false;
+};
+
+inline SearchResult run_lowest_first(Program& p) {
+  LowestFirstScheduler s;
+  return explore(p, s, SearchLimits{});
+}
+
+inline SearchResult run_replay(KernelProgram& p, std::vector<TaskId> decisions) {
+  ReplayScheduler s(std::move(decisions), p.task_names());
+  return explore(p, s, SearchLimits{});
+}
+
+inline SearchResult run_dfs(Program& p, bool state_caching = true) {
+  DfsScheduler s(state_caching);
+  return explore(p, s, SearchLimits{});
+}
+
+// "lost-wakeup", ... or "none" when the search found nothing.
+inline const char* kind_of(const SearchResult& r) {
+  return finding_name(r.failure ? r.failure->finding.kind : FindingKind::None);
+}
+
+// The execution to look at: the failing one, else the last one that finished.
+inline const ExecutionRecord* record_of(const SearchResult& r, const KernelProgram& p) {
+  if (r.failure) return &*r.failure;
+  return p.finished ? &*p.finished : nullptr;
+}
+
+// Indices of the trace entries of `kind`, optionally only with `label` and by `task`.
+inline std::vector<std::size_t> entries_of(const ExecutionRecord& rec, OpKind kind,
+                                           const std::string& label = "", TaskId task = kNoTask) {
+  std::vector<std::size_t> out;
+  for (std::size_t i = 0; i < rec.trace.size(); ++i) {
+    const TraceEntry& e = rec.trace[i];
+    if (e.kind != kind || (!label.empty() && label != e.label)) continue;
+    if (task != kNoTask && e.task != task) continue;
+    out.push_back(i);
+  }
+  return out;
+}
+
+// The tasks a WakeUp entry made runnable, by name, in wake order: the Wake
+// entries that follow it ("n2, n1, x1"; "" when it woke nobody).
+inline std::string woken_by(const ExecutionRecord& rec, std::size_t wake_up) {
+  std::string out;
+  for (std::size_t i = wake_up + 1; i < rec.trace.size() && rec.trace[i].kind == OpKind::Wake; ++i)
+    out += (out.empty() ? "" : ", ") + rec.task_names[static_cast<TaskId>(rec.trace[i].b)];
+  return out;
+}
+
+}  // namespace wakecheck::ktest
