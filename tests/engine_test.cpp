@@ -1,0 +1,201 @@
+// The engine on its own: small programs written directly on the
+// instrumentation API (no kernel model), and the differential test that
+// trusts state caching only because it reaches what plain DFS reaches.
+#include <CppUTest/TestHarness.h>
+
+#include <functional>
+#include <memory>
+#include <set>
+#include <utility>
+#include <vector>
+
+#include "checker/dfs.hpp"
+#include "checker/execution.hpp"
+#include "checker/explorer.hpp"
+#include "checker/program.hpp"
+#include "checker/random.hpp"
+#include "checker/replay.hpp"
+#include "checker/shared.hpp"
+#include "model/models.hpp"
+
+namespace wakecheck {
+namespace {
+
+// Tasks given as lambdas over the execution; at_end records each terminal
+// state's fingerprint.
+class LambdaProgram final : public Program {
+ public:
+  using Setup = std::function<void(Execution&)>;
+  explicit LambdaProgram(Setup setup) : setup_(std::move(setup)) {}
+  void setup(Execution& ex) override { setup_(ex); }
+  std::string work_left(const Execution&, TaskId, ObjectId) const override { return ""; }
+  void at_end(Execution& ex) override { ends.insert({ex.fingerprint().lo, ex.fingerprint().hi}); }
+  std::set<std::pair<std::uint64_t, std::uint64_t>> ends;
+
+ private:
+  Setup setup_;
+};
+
+const char* const kNames[] = {"t0", "t1", "t2"};
+
+// Two tasks each take the lock twice and write their own variable under it.
+// Neither reads what the other wrote, so different orders of the critical
+// sections meet again in the same state.
+void two_lockers(Execution& ex) {
+  static std::vector<std::unique_ptr<shared_var>> mine;
+  const ObjectId lock = ex.add_object(ObjectKind::Spinlock, "lock");
+  mine.clear();
+  for (int t = 0; t < 2; ++t) {
+    mine.push_back(std::make_unique<shared_var>(ex, kNames[t], 0));
+    shared_var* v = mine.back().get();
+    ex.spawn(kNames[t], 0, [&ex, lock, v] {
+      for (int i = 1; i <= 2; ++i) {
+        ex.lock(lock, "lock", SourceLoc::current());
+        v->store(i);
+        ex.unlock(lock, "unlock", SourceLoc::current());
+      }
+      return 0;
+    });
+  }
+}
+
+}  // namespace
+
+TEST_GROUP(Engine){};
+
+TEST(Engine, PlainDfsEnumeratesEveryInterleavingOfCriticalSections) {
+  LambdaProgram p(two_lockers);
+  DfsScheduler dfs(false);
+  const SearchResult r = explore(p, dfs, SearchLimits{});
+  CHECK(r.stats.exhausted);
+  CHECK(!r.failure);
+  // A decision arises only while the lock is free (a task waiting for a held
+  // lock is not enabled), so plain DFS enumerates the orders of the four
+  // critical sections, two per task: C(4,2) = 6.
+  LONGS_EQUAL(6, r.stats.executions);
+  LONGS_EQUAL(0, r.stats.cut);
+}
+
+TEST(Engine, StateCachingCutsRepeatedStatesAndKeepsEveryEnd) {
+  LambdaProgram plain(two_lockers), cached(two_lockers);
+  DfsScheduler a(false), b(true);
+  const SearchResult ra = explore(plain, a, SearchLimits{});
+  const SearchResult rb = explore(cached, b, SearchLimits{});
+  CHECK(rb.stats.exhausted);
+  CHECK(rb.stats.executions < ra.stats.executions);
+  CHECK(rb.stats.cut > 0);
+  CHECK(plain.ends == cached.ends);
+}
+
+TEST(Engine, TheStepBoundEndsARunawayExecutionAsLivelock) {
+  LambdaProgram p([](Execution& ex) {
+    const ObjectId lock = ex.add_object(ObjectKind::Spinlock, "lock");
+    ex.spawn("spinner", 0, [&ex, lock] {
+      for (;;) {
+        ex.lock(lock, "lock", SourceLoc::current());
+        ex.unlock(lock, "unlock", SourceLoc::current());
+      }
+      return 0;
+    });
+  });
+  DfsScheduler dfs(true);
+  const SearchResult r = explore(p, dfs, SearchLimits{10, 50});
+  CHECK(r.failure.has_value());
+  CHECK(r.failure->finding.kind == FindingKind::Livelock);
+  LONGS_EQUAL(50, r.failure->steps);
+  STRCMP_CONTAINS("spinner", r.failure->finding.explanation.c_str());
+}
+
+TEST(Engine, AModelThatThrowsIsAModelErrorNotACrash) {
+  LambdaProgram p([](Execution& ex) {
+    const ObjectId lock = ex.add_object(ObjectKind::Spinlock, "lock");
+    ex.spawn("thrower", 0, [&ex, lock]() -> int {
+      ex.lock(lock, "lock", SourceLoc::current());
+      throw std::runtime_error("boom");
+    });
+  });
+  DfsScheduler dfs(true);
+  const SearchResult r = explore(p, dfs, SearchLimits{});
+  CHECK(r.failure.has_value());
+  CHECK(r.failure->finding.kind == FindingKind::ModelError);
+  STRCMP_EQUAL("the model threw: boom", r.failure->finding.summary.c_str());
+}
+
+TEST(Engine, ANondeterministicModelIsReported) {
+  int run = 0;
+  LambdaProgram p([&run](Execution& ex) {
+    const ObjectId lock = ex.add_object(ObjectKind::Spinlock, "lock");
+    const int tasks = ++run == 1 ? 2 : 3;  // a different world the second time
+    for (int t = 0; t < tasks; ++t)
+      ex.spawn(kNames[t], 0, [&ex, lock] {
+        ex.lock(lock, "lock", SourceLoc::current());
+        ex.unlock(lock, "unlock", SourceLoc::current());
+        return 0;
+      });
+  });
+  DfsScheduler dfs(false);
+  const SearchResult r = explore(p, dfs, SearchLimits{});
+  STRCMP_CONTAINS("the model is not deterministic", r.problem.c_str());
+}
+
+TEST(Engine, ReplayFollowsTheGivenDecisions) {
+  // t1's first section, t0's first, t1's second; then t0 runs alone.
+  LambdaProgram p(two_lockers);
+  ReplayScheduler replay({1, 0, 1}, {"t0", "t1"});
+  const SearchResult r = explore(p, replay, SearchLimits{});
+  CHECK(r.problem.empty());
+  LONGS_EQUAL(1, r.stats.executions);
+}
+
+TEST(Engine, ReplaySaysWhenTheScheduleOutlivesTheExecution) {
+  // Running t1 twice first leaves t0 alone: only two decisions arise.
+  LambdaProgram p(two_lockers);
+  ReplayScheduler replay({1, 1, 0}, {"t0", "t1"});
+  const SearchResult r = explore(p, replay, SearchLimits{});
+  STRCMP_EQUAL("diverged: the execution ended after 2 decisions, but the schedule has 3",
+               r.problem.c_str());
+}
+
+TEST(Engine, TheSameSeedGivesTheSameRandomSearch) {
+  auto program = find_model("boundedq")->make("ok", Workload{2, 2, 1, 1});
+  RandomScheduler a(7), b(7), c(8);
+  const SearchResult ra = explore(*program, a, SearchLimits{200, 10000});
+  const SearchResult rb = explore(*program, b, SearchLimits{200, 10000});
+  const SearchResult rc = explore(*program, c, SearchLimits{200, 10000});
+  LONGS_EQUAL(ra.stats.steps, rb.stats.steps);
+  CHECK(ra.stats.steps != rc.stats.steps);
+}
+
+// DESIGN.md §5: a reduction is trusted only when it reaches every outcome plain
+// DFS reaches. Outcomes here: the fingerprints of all terminal states.
+TEST_GROUP(SearchDifferential){};
+
+TEST(SearchDifferential, CachingReachesEveryEndPlainDfsReachesOnW1) {
+  for (const char* variant : {"ok", "nowake", "herd"}) {
+    auto plain_program = find_model("boundedq")->make(variant, Workload{1, 1, 2, 1});
+    auto cached_program = find_model("boundedq")->make(variant, Workload{1, 1, 2, 1});
+    struct Ends final : Program {
+      explicit Ends(Program& inner) : p(inner) {}
+      void setup(Execution& ex) override { p.setup(ex); }
+      std::string work_left(const Execution& ex, TaskId t, ObjectId wq) const override {
+        return p.work_left(ex, t, wq);
+      }
+      void at_end(Execution& ex) override {
+        p.at_end(ex);
+        ends.insert({ex.fingerprint().lo, ex.fingerprint().hi});
+      }
+      Program& p;
+      std::set<std::pair<std::uint64_t, std::uint64_t>> ends;
+    } plain(*plain_program), cached(*cached_program);
+    DfsScheduler a(false), b(true);
+    const SearchResult ra = explore(plain, a, SearchLimits{});
+    const SearchResult rb = explore(cached, b, SearchLimits{});
+    CHECK_TEXT(ra.stats.exhausted && rb.stats.exhausted, variant);
+    CHECK_TEXT(!ra.failure && !rb.failure, variant);
+    CHECK_TEXT(rb.stats.executions * 100 < ra.stats.executions, variant);
+    CHECK_TEXT(!plain.ends.empty(), variant);
+    CHECK_TEXT(plain.ends == cached.ends, variant);
+  }
+}
+
+}  // namespace wakecheck
