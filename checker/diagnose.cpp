@@ -37,11 +37,13 @@ std::string woken_list(const Execution& ex, std::size_t wake_up_index) {
 // The sleep_on window: the sleeper tested shared state, then enqueued itself
 // without holding what the waker takes; the wake fell in between.
 std::string explain_window(const Execution& ex, TaskId sleeper, ObjectId wq, std::size_t add,
-                           std::size_t wake) {
+                           std::size_t wake, Finding& f) {
   const auto& trace = ex.trace();
   const std::size_t test = find_last(
       trace, add, [&](const TraceEntry& e) { return e.task == sleeper && e.kind == OpKind::Read; });
   if (test == std::string::npos || test > wake) return "";
+  f.window_first = entry_number(test);
+  f.window_last = entry_number(add);
   const TraceEntry& t = trace[test];
   return fmt::format(
       "  cause: a sleep_on race. {} tested its condition at #{} ({} = {}, {}) and enqueued itself "
@@ -78,6 +80,8 @@ Finding leaked_lock(const Execution& ex, TaskId task, ObjectId lock) {
   Finding f{FindingKind::LeakedLock, task, lock, entry_number(trace.size() - 1), "", ""};
   f.summary = fmt::format("{} finished holding {}", ex.task_name(task), ex.object_name(lock));
   const TraceEntry& exit = trace.back();
+  f.window_first = ex.lock_taken_at(lock);
+  f.window_last = f.entry;
   f.explanation = fmt::format(
       "  {} returned {} after its last operation at {}, still holding {}.\n"
       "  {} was taken at {} and never released; every later spin_lock({}) waits forever.\n",
@@ -150,8 +154,12 @@ Finding lost_wakeup(const Execution& ex, TaskId sleeper, ObjectId wq, const std:
   f.explanation += fmt::format("  the last wake_up on {} was #{} by {} ({}): {}.\n", wq_name,
                                entry_number(wake), ex.task_name(w.task), where(w.loc),
                                woken.empty() ? "it found no one to wake" : "it woke " + woken);
+  if (f.entry != 0) {
+    f.window_first = entry_number(wake);
+    f.window_last = f.entry;
+  }
   if (add != std::string::npos && wake < add)
-    f.explanation += explain_window(ex, sleeper, wq, add, wake);
+    f.explanation += explain_window(ex, sleeper, wq, add, wake, f);
   f.explanation += unannounced_writes(ex, sleeper, wake);
   return f;
 }

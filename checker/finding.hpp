@@ -36,6 +36,10 @@ struct Finding {
   std::uint32_t entry = 0;      // trace entry (1-based) where it shows; 0: at the end
   std::string summary;          // one line
   std::string explanation;      // further lines, each ending in '\n'
+  // The entries that make the bug (1-based, inclusive; 0 when none): the
+  // sleep_on window, the span a leaked lock was held, the missed wake to the sleep.
+  std::uint32_t window_first = 0;
+  std::uint32_t window_last = 0;
 
   explicit operator bool() const { return kind != FindingKind::None; }
 };

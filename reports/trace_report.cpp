@@ -85,11 +85,14 @@ std::string format_trace(const ExecutionRecord& r, const ScenarioIdentity& scena
   for (const std::string& n : r.task_names) width = std::max(width, n.size());
   out += fmt::format(
       "\ntrace ({} operations, {} scheduling points, {} decisions; "
-      "'*' the scheduler chose this task, '>' the finding):\n",
+      "'*' the scheduler chose this task, '|' the window of the bug, '>' the finding):\n",
       r.trace.size(), r.steps, r.decisions.size());
   for (std::size_t i = 0; i < r.trace.size(); ++i) {
     const TraceEntry& e = r.trace[i];
-    const char mark = r.finding && r.finding.entry == i + 1 ? '>' : ' ';
+    const std::size_t n = i + 1;
+    const Finding& f = r.finding;
+    const bool in_window = f.window_first != 0 && f.window_first <= n && n <= f.window_last;
+    const char mark = f && f.entry == n ? '>' : in_window ? '|' : ' ';
     const std::string op = describe_entry(r, e);
     out +=
         fmt::format("{}{:>4} {} {:<{}}  {:<56} {}\n", mark, i + 1, e.scheduling_point ? '*' : ' ',

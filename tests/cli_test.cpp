@@ -1,6 +1,5 @@
 // Bad input through the commands: one clear message with file:line:column,
 // exit code 2, and no artifact written.
-#include <CppUTest/TestHarness.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -10,6 +9,9 @@
 #include "cli/commands.hpp"
 #include "reports/schedule_file.hpp"
 #include "tests/console_capture.hpp"
+
+// CppUTest last: its new/delete macros break standard headers included after it.
+#include <CppUTest/TestHarness.h>
 
 namespace wakecheck {
 namespace {

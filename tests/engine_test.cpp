@@ -1,8 +1,6 @@
 // The engine on its own: small programs written directly on the
 // instrumentation API (no kernel model), and the differential test that
 // trusts state caching only because it reaches what plain DFS reaches.
-#include <CppUTest/TestHarness.h>
-
 #include <functional>
 #include <memory>
 #include <set>
@@ -17,6 +15,9 @@
 #include "checker/replay.hpp"
 #include "checker/shared.hpp"
 #include "model/models.hpp"
+
+// CppUTest last: its new/delete macros break standard headers included after it.
+#include <CppUTest/TestHarness.h>
 
 namespace wakecheck {
 namespace {

@@ -2,7 +2,6 @@
 // names, and the execution and state counts. A change in the counts is a change
 // in the search (a reduction gained or lost, a soundness regression): review it,
 // then regenerate with WAKECHECK_UPDATE_GOLDEN=1 build/wakecheck_tests -sg Golden.
-#include <CppUTest/TestHarness.h>
 #include <fmt/format.h>
 
 #include <cstdlib>
@@ -12,6 +11,9 @@
 
 #include "cli/commands.hpp"
 #include "reports/schedule_file.hpp"
+
+// CppUTest last: its new/delete macros break standard headers included after it.
+#include <CppUTest/TestHarness.h>
 
 namespace wakecheck {
 namespace {

@@ -1,6 +1,5 @@
 // Replaying a bug's schedule reproduces its trace byte for byte, through the
 // same functions the CLI runs; a changed schedule or scenario is caught.
-#include <CppUTest/TestHarness.h>
 #include <fmt/format.h>
 
 #include <filesystem>
@@ -9,6 +8,9 @@
 #include "cli/commands.hpp"
 #include "reports/schedule_file.hpp"
 #include "tests/console_capture.hpp"
+
+// CppUTest last: its new/delete macros break standard headers included after it.
+#include <CppUTest/TestHarness.h>
 
 namespace wakecheck {
 namespace {
