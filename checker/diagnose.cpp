@@ -29,8 +29,14 @@ std::string lock_site(const Execution& ex, ObjectId lock) {
 std::string woken_list(const Execution& ex, std::size_t wake_up_index) {
   std::string out;
   const auto& trace = ex.trace();
-  for (std::size_t i = wake_up_index + 1; i < trace.size() && trace[i].kind == OpKind::Wake; ++i)
-    out += (out.empty() ? "" : ", ") + ex.task_name(static_cast<TaskId>(trace[i].b));
+  // The walk's own entries follow it: a Wake per task woken, and the unlink
+  // of each autoremove entry.
+  for (std::size_t i = wake_up_index + 1;
+       i < trace.size() &&
+       (trace[i].kind == OpKind::Wake || trace[i].kind == OpKind::WaitQueueRemove);
+       ++i)
+    if (trace[i].kind == OpKind::Wake)
+      out += (out.empty() ? "" : ", ") + ex.task_name(static_cast<TaskId>(trace[i].b));
   return out;
 }
 
@@ -166,6 +172,8 @@ Finding lost_wakeup(const Execution& ex, TaskId sleeper, ObjectId wq, const std:
 
 Finding stuck(const Execution& ex) {
   Finding f{FindingKind::Deadlock, kNoTask, kNoObject, 0, "", ""};
+  TaskId asleep = kNoTask;  // named when no task waits for a lock
+  ObjectId asleep_on = kNoObject;
   std::string waits;
   for (TaskId t = 0; t < ex.task_count(); ++t) {
     if (ex.status(t) == TaskStatus::Runnable && ex.pending(t) == OpKind::LockAcquire) {
@@ -175,12 +183,14 @@ Finding stuck(const Execution& ex) {
                            ex.object_name(l), ex.task_name(ex.owner(l)), lock_site(ex, l));
     } else if (ex.status(t) == TaskStatus::Sleeping) {
       const ObjectId wq = ex.last_wait_queue(t);
+      if (f.task == kNoTask && asleep == kNoTask) asleep = t, asleep_on = wq;
       waits += fmt::format("  {} sleeps on {} and nobody is left to wake it.\n", ex.task_name(t),
                            wq == kNoObject ? "no wait queue" : ex.object_name(wq));
     }
   }
   f.summary = f.task != kNoTask ? "tasks wait for locks that are never released"
                                 : "every remaining task sleeps and nobody is left to wake it";
+  if (f.task == kNoTask) f.task = asleep, f.object = asleep_on;
   f.explanation = waits;
   return f;
 }

@@ -129,6 +129,9 @@ void Execution::unlock(ObjectId l, const char* label, SourceLoc loc) {
 }
 
 void Execution::set_owner(ObjectId l, TaskId owner) {
+  const TaskId previous = objects_[l].owner;
+  if (previous != kNoTask) --tasks_[previous].locks_held;
+  if (owner != kNoTask) ++tasks_[owner].locks_held;
   objects_[l].owner = owner;
   objects_[l].taken_at = owner == kNoTask ? 0 : static_cast<std::uint32_t>(trace_.size());
   set_hash(l, owner == kNoTask ? 0 : std::uint64_t{owner} + 1);

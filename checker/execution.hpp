@@ -56,6 +56,13 @@ class Execution {
   TraceEntry& step(OpKind kind, ObjectId obj, Access access, const char* label, SourceLoc loc);
   // Records an operation that is not a scheduling point (data under a lock).
   TraceEntry& record(OpKind kind, ObjectId obj, Access access, const char* label, SourceLoc loc);
+  // A plain access to shared data: recorded only while the task holds a lock
+  // (the lock is taken to guard it; the race detector is to check that), and a
+  // scheduling point when it holds none, so unguarded accesses interleave.
+  TraceEntry& access(OpKind kind, ObjectId obj, Access access, const char* label, SourceLoc loc) {
+    return tasks_[current_].locks_held ? record(kind, obj, access, label, loc)
+                                       : step(kind, obj, access, label, loc);
+  }
   // Lock objects: acquisition waits while another task holds it.
   void lock(ObjectId lock, const char* label, SourceLoc loc);
   void unlock(ObjectId lock, const char* label, SourceLoc loc);
@@ -119,6 +126,7 @@ class Execution {
     std::size_t unfolded = 0;   // first trace entry not yet in `history`
     ObjectId last_wait_queue = kNoObject;
     ObjectId object = kNoObject;
+    std::uint32_t locks_held = 0;
     int exit_code = 0;
     Fingerprint term;
   };

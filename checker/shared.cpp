@@ -18,12 +18,12 @@ shared_var::shared_var(Execution& ex, std::string name, std::int64_t init)
 }
 
 std::int64_t shared_var::load(SourceLoc loc) const {
-  ex_->record(OpKind::Read, id_, Access::Read, "read", loc).a = value_;
+  ex_->access(OpKind::Read, id_, Access::Read, "read", loc).a = value_;
   return value_;
 }
 
 void shared_var::store(std::int64_t v, SourceLoc loc) {
-  ex_->record(OpKind::Write, id_, Access::Write, "write", loc).a = v;
+  ex_->access(OpKind::Write, id_, Access::Write, "write", loc).a = v;
   value_ = v;
   ex_->set_hash(id_, static_cast<std::uint64_t>(v));
 }
@@ -46,7 +46,7 @@ void shared_fifo::push_back(std::int64_t v, SourceLoc loc) {
   if (size_ == ring_.size())
     throw std::logic_error(
         fmt::format("{} holds more than {} items", ex_->object_name(id_), size_));
-  ex_->record(OpKind::Write, id_, Access::Write, "list_add_tail", loc).a = v;
+  ex_->access(OpKind::Write, id_, Access::Write, "list_add_tail", loc).a = v;
   ring_[(head_ + size_) % ring_.size()] = v;
   ++size_;
   rehash();
@@ -55,7 +55,7 @@ void shared_fifo::push_back(std::int64_t v, SourceLoc loc) {
 std::int64_t shared_fifo::pop_front(SourceLoc loc) {
   if (size_ == 0) throw std::logic_error(fmt::format("{} is empty", ex_->object_name(id_)));
   const std::int64_t v = ring_[head_];
-  ex_->record(OpKind::Write, id_, Access::ReadWrite, "list_del", loc).a = v;
+  ex_->access(OpKind::Write, id_, Access::ReadWrite, "list_del", loc).a = v;
   head_ = (head_ + 1) % ring_.size();
   --size_;
   rehash();

@@ -1,7 +1,7 @@
-// Plain shared data of the code under test: engine-visible, not scheduling
-// points. Every read and write is recorded (the reader's history hashes the
-// value it saw; the race detector will check the guarding lock) and every write
-// updates the object's hash, so the state fingerprint covers the data.
+// Plain shared data of the code under test: engine-visible; a scheduling point
+// only when the task holds no lock (Execution::access). Every read and write is recorded (the
+// reader's history hashes the value it saw; the race detector will check the guarding lock) and
+// every write updates the object's hash, so the state fingerprint covers the data.
 #pragma once
 
 #include <cstdint>

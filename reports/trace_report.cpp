@@ -26,7 +26,8 @@ std::string describe_wait_queue_op(const ExecutionRecord& r, const TraceEntry& e
       return fmt::format("{}: enqueue {} on {}{}", e.label, task_name(r, e.b), obj,
                          e.a ? " (exclusive, at the tail)" : " (at the head)");
     case OpKind::WaitQueueRemove:
-      return fmt::format("{}: dequeue {} from {}", e.label, task_name(r, e.b), obj);
+      return fmt::format("{}{}: dequeue {} from {}", e.task == e.b ? "" : "  -> ", e.label,
+                         task_name(r, e.b), obj);
     case OpKind::WaitQueueActive:
       return fmt::format("{}({}) = {}", e.label, obj, e.a ? "true" : "false");
     case OpKind::WakeUp:

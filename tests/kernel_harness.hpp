@@ -54,10 +54,12 @@ inline std::int64_t seen(const World& w, const std::string& key) {
 }
 
 // Entries on a wait queue's list, walked in list order (call from task code:
-// the entries live on the tasks' stacks).
+// the entries live on the tasks' stacks); -1 for a list that does not come
+// back to its head (an entry linked twice makes a cycle).
 inline int queued(const wait_queue_head& wq) {
   int n = 0;
-  for (const list_head* p = wq.head.next; p != &wq.head; p = p->next) ++n;
+  for (const list_head* p = wq.head.next; p != &wq.head; p = p->next)
+    if (++n > 1000) return -1;
   return n;
 }
 
@@ -181,12 +183,34 @@ inline std::vector<std::size_t> entries_of(const ExecutionRecord& rec, OpKind ki
   return out;
 }
 
+// The states `task` set (SetState entries), in order, as ps(1) letters: R
+// TASK_RUNNING, S TASK_INTERRUPTIBLE, D TASK_UNINTERRUPTIBLE ("D D R").
+inline std::string states_of(const ExecutionRecord& rec, TaskId task) {
+  std::string out;
+  for (const TraceEntry& e : rec.trace) {
+    if (e.kind != OpKind::SetState || e.task != task) continue;
+    if (!out.empty()) out += ' ';
+    out += e.a == TASK_RUNNING           ? 'R'
+           : e.a == TASK_INTERRUPTIBLE   ? 'S'
+           : e.a == TASK_UNINTERRUPTIBLE ? 'D'
+                                         : '?';
+  }
+  return out;
+}
+
 // The tasks a WakeUp entry made runnable, by name, in wake order: the Wake
-// entries that follow it ("n2, n1, x1"; "" when it woke nobody).
+// entries that follow it ("n2, n1, x1"; "" when it woke nobody). The walk's
+// autoremove unlinks (WaitQueueRemove) stand between them.
 inline std::string woken_by(const ExecutionRecord& rec, std::size_t wake_up) {
   std::string out;
-  for (std::size_t i = wake_up + 1; i < rec.trace.size() && rec.trace[i].kind == OpKind::Wake; ++i)
-    out += (out.empty() ? "" : ", ") + rec.task_names[static_cast<TaskId>(rec.trace[i].b)];
+  for (std::size_t i = wake_up + 1;
+       i < rec.trace.size() &&
+       (rec.trace[i].kind == OpKind::Wake || rec.trace[i].kind == OpKind::WaitQueueRemove);
+       ++i) {
+    if (rec.trace[i].kind != OpKind::Wake) continue;
+    if (!out.empty()) out += ", ";
+    out += rec.task_names[static_cast<TaskId>(rec.trace[i].b)];
+  }
   return out;
 }
 

@@ -91,12 +91,18 @@ void sleep_on_common(wait_queue_head* wq, unsigned state, const char* label, Sou
 }  // namespace
 
 int default_wake_function(wait_queue_entry* wq_entry, unsigned mode, int, void* key) {
-  return try_to_wake_up(wq_entry->private_, mode, *static_cast<const SourceLoc*>(key));
+  return try_to_wake_up(wq_entry->private_, mode, static_cast<const wake_key*>(key)->loc);
 }
 
 int autoremove_wake_function(wait_queue_entry* wq_entry, unsigned mode, int flags, void* key) {
   const int ret = default_wake_function(wq_entry, mode, flags, key);
-  if (ret) list_del_init(&wq_entry->entry);  // __wake_up rehashes the queue after its walk
+  if (ret) {
+    list_del_init(&wq_entry->entry);  // __wake_up rehashes the queue after its walk
+    Execution& ex = wq_entry->private_->k->ex();
+    const auto* k = static_cast<const wake_key*>(key);
+    ex.record(OpKind::WaitQueueRemove, k->wq, Access::Write, "autoremove_wake_function", k->loc).b =
+        wq_entry->private_->pid;
+  }
   return ret;
 }
 
@@ -171,11 +177,12 @@ int __wake_up(wait_queue_head* wq, unsigned mode, int nr_exclusive, const char* 
   const std::size_t at = ex.trace().size() - 1;  // its Wake entries follow it
   int woken = 0;
   int looked = 0;
+  wake_key key{loc, wq->id};
   for (list_head *n = wq->head.next, *next = n->next; n != &wq->head; n = next, next = n->next) {
     wait_queue_entry* e = entry_of(n);
     const unsigned entry_flags = e->flags;
     ++looked;
-    const int ret = e->func(e, mode, 0, &loc);
+    const int ret = e->func(e, mode, 0, &key);
     woken += ret;
     if (ret && (entry_flags & WQ_FLAG_EXCLUSIVE) && !--nr_exclusive) break;
   }

@@ -28,7 +28,12 @@ namespace wakecheck {
 inline constexpr unsigned WQ_FLAG_EXCLUSIVE = 0x01;
 
 struct wait_queue_entry;
-// `key` carries the waker's source location in this model (in Linux, a poll key).
+// What __wake_up passes as `key` in this model (in Linux, a poll key): where
+// the wake came from and which queue it walks, for the trace.
+struct wake_key {
+  SourceLoc loc;
+  ObjectId wq;
+};
 using wait_queue_func_t = int (*)(wait_queue_entry* wq_entry, unsigned mode, int flags, void* key);
 
 // Wakes the entry's task if its state matches `mode` (try_to_wake_up).
