@@ -1,5 +1,6 @@
 #include "checker/execution.hpp"
 
+#include <algorithm>
 #include <exception>
 #include <utility>
 
@@ -17,8 +18,11 @@ constexpr std::uint64_t kObjectSalt = 0x6f626a0000000000ULL;  // "obj"
 
 Execution::Execution(StackPool& stacks, std::uint32_t max_steps)
     : stacks_(stacks), max_steps_(max_steps) {
-  trace_.reserve(std::size_t{max_steps} * 4);
-  decisions_.reserve(max_steps);
+  // Enough for typical executions; a longer one grows the buffers once, and
+  // they keep their capacity for every later execution.
+  constexpr std::uint32_t kReserveSteps = 1 << 14;
+  trace_.reserve(std::size_t{std::min(max_steps, kReserveSteps)} * 4);
+  decisions_.reserve(std::min(max_steps, kReserveSteps));
 }
 
 Execution::~Execution() {
@@ -129,9 +133,6 @@ void Execution::unlock(ObjectId l, const char* label, SourceLoc loc) {
 }
 
 void Execution::set_owner(ObjectId l, TaskId owner) {
-  const TaskId previous = objects_[l].owner;
-  if (previous != kNoTask) --tasks_[previous].locks_held;
-  if (owner != kNoTask) ++tasks_[owner].locks_held;
   objects_[l].owner = owner;
   objects_[l].taken_at = owner == kNoTask ? 0 : static_cast<std::uint32_t>(trace_.size());
   set_hash(l, owner == kNoTask ? 0 : std::uint64_t{owner} + 1);

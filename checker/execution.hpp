@@ -56,12 +56,17 @@ class Execution {
   TraceEntry& step(OpKind kind, ObjectId obj, Access access, const char* label, SourceLoc loc);
   // Records an operation that is not a scheduling point (data under a lock).
   TraceEntry& record(OpKind kind, ObjectId obj, Access access, const char* label, SourceLoc loc);
-  // A plain access to shared data: recorded only while the task holds a lock
-  // (the lock is taken to guard it; the race detector is to check that), and a
-  // scheduling point when it holds none, so unguarded accesses interleave.
+  // Declares that `lock` guards the data object `obj` (the kernel's
+  // __guarded_by): accesses made holding it need not be scheduling points.
+  void set_guard(ObjectId obj, ObjectId lock) { objects_[obj].guard = lock; }
+  // A plain access to shared data: only recorded while the task holds the
+  // object's declared guard, a scheduling point otherwise (no guard declared,
+  // or accessed without it), so every unguarded access interleaves.
   TraceEntry& access(OpKind kind, ObjectId obj, Access access, const char* label, SourceLoc loc) {
-    return tasks_[current_].locks_held ? record(kind, obj, access, label, loc)
-                                       : step(kind, obj, access, label, loc);
+    const ObjectId guard = objects_[obj].guard;
+    return guard != kNoObject && objects_[guard].owner == current_
+               ? record(kind, obj, access, label, loc)
+               : step(kind, obj, access, label, loc);
   }
   // Lock objects: acquisition waits while another task holds it.
   void lock(ObjectId lock, const char* label, SourceLoc loc);
@@ -126,7 +131,6 @@ class Execution {
     std::size_t unfolded = 0;   // first trace entry not yet in `history`
     ObjectId last_wait_queue = kNoObject;
     ObjectId object = kNoObject;
-    std::uint32_t locks_held = 0;
     int exit_code = 0;
     Fingerprint term;
   };
@@ -135,7 +139,8 @@ class Execution {
     ObjectKind kind;
     std::uint64_t hash = 0;
     Fingerprint term;
-    TaskId owner = kNoTask;  // locks only
+    ObjectId guard = kNoObject;  // data only: the lock declared to guard it
+    TaskId owner = kNoTask;      // locks only
     std::uint32_t taken_at = 0;
     DescribeFn describe = nullptr;
     const void* self = nullptr;

@@ -6,8 +6,9 @@
 
 namespace wakecheck {
 
-shared_var::shared_var(Execution& ex, std::string name, std::int64_t init)
+shared_var::shared_var(Execution& ex, std::string name, std::int64_t init, ObjectId guard)
     : ex_(&ex), id_(ex.add_object(ObjectKind::Variable, std::move(name))), value_(init) {
+  ex.set_guard(id_, guard);
   ex.set_hash(id_, static_cast<std::uint64_t>(init));
   ex.set_describe(
       id_,
@@ -28,8 +29,9 @@ void shared_var::store(std::int64_t v, SourceLoc loc) {
   ex_->set_hash(id_, static_cast<std::uint64_t>(v));
 }
 
-shared_fifo::shared_fifo(Execution& ex, std::string name, std::size_t capacity)
+shared_fifo::shared_fifo(Execution& ex, std::string name, std::size_t capacity, ObjectId guard)
     : ex_(&ex), id_(ex.add_object(ObjectKind::Container, std::move(name))), ring_(capacity) {
+  ex.set_guard(id_, guard);
   ex.set_describe(
       id_,
       [](const void* self, const Execution&, std::string& out) {

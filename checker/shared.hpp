@@ -1,7 +1,7 @@
 // Plain shared data of the code under test: engine-visible; a scheduling point
-// only when the task holds no lock (Execution::access). Every read and write is recorded (the
-// reader's history hashes the value it saw; the race detector will check the guarding lock) and
-// every write updates the object's hash, so the state fingerprint covers the data.
+// unless the task holds the lock declared to guard it (Execution::access). Every read and write is
+// recorded (the reader's history hashes the value it saw; the race detector will check the guarding
+// lock) and every write updates the object's hash, so the state fingerprint covers the data.
 #pragma once
 
 #include <cstdint>
@@ -14,7 +14,8 @@ namespace wakecheck {
 
 class shared_var {
  public:
-  shared_var(Execution& ex, std::string name, std::int64_t init);
+  // `guard`: the lock that protects it (kNoObject: none; every access interleaves).
+  shared_var(Execution& ex, std::string name, std::int64_t init, ObjectId guard = kNoObject);
   std::int64_t load(SourceLoc loc = SourceLoc::current()) const;
   void store(std::int64_t v, SourceLoc loc = SourceLoc::current());
   // The value, unrecorded: for checks and reports, never for the code under test.
@@ -31,7 +32,7 @@ class shared_var {
 // reallocates: its capacity is fixed when made.
 class shared_fifo {
  public:
-  shared_fifo(Execution& ex, std::string name, std::size_t capacity);
+  shared_fifo(Execution& ex, std::string name, std::size_t capacity, ObjectId guard = kNoObject);
   void push_back(std::int64_t v, SourceLoc loc = SourceLoc::current());
   std::int64_t pop_front(SourceLoc loc = SourceLoc::current());
   std::size_t size() const { return size_; }

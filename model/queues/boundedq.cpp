@@ -24,15 +24,15 @@ constexpr std::array<std::string_view, 5> kVariants = {"ok", "leak", "sleep_on",
 struct boundedq {
   boundedq(kernel& k, int capacity, int total_items)
       : l(k, "l"),
-        items(k.ex(), "items", static_cast<std::size_t>(total_items)),
-        len(k.ex(), "len", 0),
+        items(k.ex(), "items", static_cast<std::size_t>(total_items), l.id),
+        len(k.ex(), "len", 0, l.id),
         max(capacity),
         producers_wq(k, "producers_wq"),
         consumers_wq(k, "consumers_wq") {}
 
   spinlock_t l;
-  shared_fifo items;
-  shared_var len;
+  shared_fifo items;  // guarded by l
+  shared_var len;     // guarded by l
   int max;
   wait_queue_head producers_wq;
   wait_queue_head consumers_wq;
