@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <ostream>
 
+#include "checker/files.hpp"
 #include "checker/replay.hpp"
 #include "checker/strategies.hpp"
 #include "reports/schedule_file.hpp"
@@ -61,8 +62,8 @@ void write_artifacts(const Console& io, const Scenario& s, const std::string& st
       s.path, s.name, s.content_hash, strategy, finding_name(r.finding.kind), r.steps, r.decisions,
       {},     {}};
   for (TaskId t : r.decisions) sf.decision_names.push_back(r.task_names[t]);
-  write_file_atomically(trace_path, format_trace(r, {s.name, s.path}));
-  write_file_atomically(schedule_path, write_schedule(sf));
+  write_files_atomically(
+      {{trace_path, format_trace(r, {s.name, s.path})}, {schedule_path, write_schedule(sf)}});
   fmt::print(io.out, "wrote {} and {}\nreplay: {} replay {}\n", trace_path, schedule_path,
              io.program, schedule_path);
 }

@@ -37,7 +37,14 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : kExitBadInput;
   }
   const Console io{std::cout, std::cerr, argv[0]};
-  if (*run) return run_command(io, scenario, strategy, out);
-  if (*replay) return replay_command(io, schedule, out);
-  return check_command(io, paths);
+  try {
+    if (*run) return run_command(io, scenario, strategy, out);
+    if (*replay) return replay_command(io, schedule, out);
+    return check_command(io, paths);
+  } catch (const std::bad_alloc&) {
+    std::cerr << "wakecheck: out of memory (lower search.max_steps or the workload)\n";
+  } catch (const std::exception& e) {
+    std::cerr << "wakecheck: internal error: " << e.what() << "\n";
+  }
+  return kExitBadInput;
 }

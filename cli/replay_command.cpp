@@ -6,6 +6,7 @@
 #include <ostream>
 
 #include "checker/explorer.hpp"
+#include "checker/files.hpp"
 #include "checker/replay.hpp"
 #include "cli/commands.hpp"
 #include "reports/schedule_file.hpp"
@@ -20,7 +21,8 @@ namespace fs = std::filesystem;
 std::vector<std::string> names_in(const ScheduleFile& sf) {
   std::vector<std::string> names;
   for (std::size_t i = 0; i < sf.decisions.size(); ++i) {
-    if (sf.decisions[i] >= names.size()) names.resize(sf.decisions[i] + 1);
+    // Task numbers are bounded by the parser (kMaxScheduleTask).
+    if (sf.decisions[i] >= names.size()) names.resize(std::size_t{sf.decisions[i]} + 1);
     names[sf.decisions[i]] = sf.decision_names[i];
   }
   return names;
@@ -48,7 +50,7 @@ struct Loaded {
 // Reads the schedule and its scenario; prints why not and returns false.
 bool load(const Console& io, const std::string& path, Loaded& l) {
   try {
-    l.schedule = parse_schedule(read_file(path), path);
+    l.schedule = parse_schedule(read_schedule_file(path), path);
     l.scenario = load_scenario(l.schedule.scenario_file);
   } catch (const std::exception& e) {
     fmt::print(io.err, "wakecheck: {}\n", e.what());
@@ -79,7 +81,7 @@ int replay_command(const Console& io, const std::string& schedule_path,
     problem = name_mismatch(l.schedule, *result.failure, schedule_path);
   const std::string found =
       result.failure ? finding_name(result.failure->finding.kind) : std::string("none");
-  if (problem.empty() && found != l.schedule.finding)
+  if (problem.empty() && (found != l.schedule.finding || !result.failure))
     problem = fmt::format("diverged: the recorded execution ended in {}, this one in {}",
                           l.schedule.finding, found);
   if (!problem.empty()) {
@@ -92,7 +94,7 @@ int replay_command(const Console& io, const std::string& schedule_path,
                       : out_dir;
   try {
     fs::create_directories(dir);
-    write_file_atomically((fs::path(dir) / "trace.txt").string(), trace);
+    write_files_atomically({{(fs::path(dir) / "trace.txt").string(), trace}});
   } catch (const std::exception& e) {
     fmt::print(io.err, "wakecheck: {}\n", e.what());
     return kExitBadInput;

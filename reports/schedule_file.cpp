@@ -1,5 +1,8 @@
 #include "reports/schedule_file.hpp"
 
+#include "checker/files.hpp"
+#include "checker/finding.hpp"
+
 #include <fmt/format.h>
 
 #include <cerrno>
@@ -104,7 +107,11 @@ void Parser::decisions(ScheduleFile& s, std::size_t count) {
   for (std::size_t i = 0; i < count; ++i) {
     expect_key("run");
     s.decision_lines.push_back(line_no_);
+    const std::size_t column = col_ + 2;
     s.decisions.push_back(number<TaskId>("a task number"));
+    if (s.decisions.back() >= kMaxScheduleTask)
+      error(column, fmt::format("task number {} is too large (at most {})", s.decisions.back(),
+                                kMaxScheduleTask - 1));
     s.decision_names.emplace_back(rest());
   }
   expect_key("end");
@@ -128,7 +135,13 @@ ScheduleFile Parser::parse() {
   expect_key("strategy");
   s.strategy = rest();
   expect_key("finding");
+  const std::size_t column = col_ + 2;
   s.finding = rest();
+  const std::optional<FindingKind> kind = finding_from_name(s.finding);
+  if (!kind || *kind == FindingKind::None)
+    error(column, fmt::format("expected the finding the schedule reproduces (lost-wakeup, "
+                              "leaked-lock, ...), found '{}'",
+                              s.finding));
   expect_key("steps");
   s.steps = number<std::uint32_t>("the number of steps");
   expect_key("decisions");
@@ -161,34 +174,9 @@ ScheduleFile parse_schedule(std::string_view text, const std::string& path) {
   return Parser(text, path).parse();
 }
 
-void write_file_atomically(const std::string& path, const std::string& content) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    if (!f)
-      throw std::runtime_error(fmt::format("{}: cannot write: {}", tmp, std::strerror(errno)));
-    f << content;
-    f.flush();
-    if (!f)
-      throw std::runtime_error(fmt::format("{}: cannot write: {}", tmp, std::strerror(errno)));
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::filesystem::remove(tmp, ec);
-    throw std::runtime_error(fmt::format("{}: cannot write: {}", path, ec.message()));
-  }
-}
-
-std::string read_file(const std::string& path) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec))
-    throw std::runtime_error(fmt::format("{}: cannot read: it is a directory", path));
-  std::ifstream f(path, std::ios::binary);
-  if (!f) throw std::runtime_error(fmt::format("{}: cannot read: {}", path, std::strerror(errno)));
-  std::ostringstream s;
-  s << f.rdbuf();
-  return s.str();
+std::string read_schedule_file(const std::string& path) {
+  // A schedule holds a line per decision; 64 MiB is millions of decisions.
+  return read_text_file(path, std::size_t{64} << 20, "a schedule file");
 }
 
 }  // namespace wakecheck

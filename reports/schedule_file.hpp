@@ -27,6 +27,9 @@
 
 namespace wakecheck {
 
+// Task numbers in a schedule are below this (scenarios have far fewer tasks).
+inline constexpr TaskId kMaxScheduleTask = 1 << 16;
+
 struct ScheduleFile {
   std::string scenario_file;
   std::string scenario_name;
@@ -48,10 +51,7 @@ class ScheduleError : public std::runtime_error {
 std::string write_schedule(const ScheduleFile& s);
 ScheduleFile parse_schedule(std::string_view text, const std::string& path);
 
-// Writes `content` to `path` whole or not at all (temporary file, then rename).
-// Throws std::runtime_error with the reason.
-void write_file_atomically(const std::string& path, const std::string& content);
-// Reads a whole file; throws std::runtime_error "path: cannot read: reason".
-std::string read_file(const std::string& path);
+// Reads a schedule file (a regular file, capped); throws FileError.
+std::string read_schedule_file(const std::string& path);
 
 }  // namespace wakecheck

@@ -3,14 +3,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <array>
-#include <cerrno>
-#include <cstdio>
 #include <filesystem>
-#include <memory>
 #include <set>
 #include <system_error>
 
+#include "checker/files.hpp"
 #include "scenarios/scenario.hpp"
 
 namespace wakecheck {
@@ -19,28 +16,12 @@ namespace {
 // Scenario files are a few hundred bytes: the cap only stops `check /dev/zero`.
 constexpr std::size_t kMaxFileBytes = 1 << 20;
 
-struct CloseFile {
-  void operator()(std::FILE* f) const { std::fclose(f); }
-};
-
-ScenarioError cannot_read(const std::string& path, int error) {
-  return ScenarioError(
-      fmt::format("{}: cannot read: {}", path, std::generic_category().message(error)));
-}
-
 std::string read_file(const std::string& path) {
-  const std::unique_ptr<std::FILE, CloseFile> file(std::fopen(path.c_str(), "rb"));
-  if (!file) throw cannot_read(path, errno);
-  std::string bytes;
-  std::array<char, 1 << 16> buffer;
-  while (const std::size_t n = std::fread(buffer.data(), 1, buffer.size(), file.get())) {
-    bytes.append(buffer.data(), n);
-    if (bytes.size() > kMaxFileBytes)
-      throw ScenarioError(fmt::format("{}: too large for a scenario file (more than {} bytes)",
-                                      path, kMaxFileBytes));
+  try {
+    return read_text_file(path, kMaxFileBytes, "a scenario file");
+  } catch (const FileError& e) {
+    throw ScenarioError(e.what());
   }
-  if (std::ferror(file.get())) throw cannot_read(path, errno);
-  return bytes;
 }
 
 void add_scenario_files(const std::string& path, std::vector<std::string>& found) {
@@ -57,7 +38,8 @@ void add_scenario_files(const std::string& path, std::vector<std::string>& found
       if (entry.path().extension() == ".toml" && entry.is_regular_file(error))
         found.push_back(entry.path().string());
   } catch (const fs::filesystem_error& e) {
-    throw ScenarioError(fmt::format("{}: cannot list: {}", e.path1().string(), e.code().message()));
+    const std::string where = e.path1().empty() ? path : e.path1().string();
+    throw ScenarioError(fmt::format("{}: cannot list: {}", where, e.code().message()));
   }
 }
 

@@ -2,6 +2,8 @@
 // exit code 2, and no artifact written.
 #include <fmt/format.h>
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <sstream>
@@ -9,6 +11,7 @@
 #include "cli/commands.hpp"
 #include "reports/schedule_file.hpp"
 #include "tests/console_capture.hpp"
+#include "tests/test_files.hpp"
 
 // CppUTest last: its new/delete macros break standard headers included after it.
 #include <CppUTest/TestHarness.h>
@@ -185,6 +188,56 @@ TEST(ScheduleFileParse, ReplayOfAMalformedScheduleExitsTwo) {
   LONGS_EQUAL(kExitBadInput, replay_command(s.io, path, (kScratch / "never").string()));
   STRCMP_CONTAINS("bad.schedule:2:", s.err.str().c_str());
   CHECK(!fs::exists(kScratch / "never"));
+}
+
+}  // namespace wakecheck
+
+namespace wakecheck {
+
+TEST_GROUP(CliRobustness){};
+
+TEST(CliRobustness, AFifoIsRefusedNotWaitedOn) {
+  fs::create_directories(kScratch);
+  const std::string fifo = (kScratch / "fifo.toml").string();
+  fs::remove(fifo);
+  CHECK(mkfifo(fifo.c_str(), 0600) == 0);
+  STRCMP_CONTAINS("fifo.toml: cannot read: not a regular file", rejected(fifo).c_str());
+  Streams s;
+  LONGS_EQUAL(kExitBadInput, replay_command(s.io, fifo, ""));
+  STRCMP_CONTAINS("not a regular file", s.err.str().c_str());
+}
+
+TEST(CliRobustness, ADeviceIsRefusedAsASchedule) {
+  Streams s;
+  LONGS_EQUAL(kExitBadInput, replay_command(s.io, "/dev/zero", ""));
+  STRCMP_EQUAL("wakecheck: /dev/zero: cannot read: not a regular file\n", s.err.str().c_str());
+}
+
+TEST(CliRobustness, AHugeTaskNumberIsAnErrorAtItsPosition) {
+  std::string text = kGood;
+  text.replace(text.find("run 1"), 5, "run 4294967295");
+  STRCMP_EQUAL("s.schedule:9:5: task number 4294967295 is too large (at most 65535)",
+               schedule_error(text).c_str());
+}
+
+TEST(CliRobustness, AScheduleMustNameTheFindingItReproduces) {
+  std::string text = kGood;
+  text.replace(text.find("lost-wakeup"), 11, "none");
+  STRCMP_CONTAINS("s.schedule:6:9: expected the finding the schedule reproduces",
+                  schedule_error(text).c_str());
+}
+
+TEST(CliRobustness, AnUnwritableArtifactLeavesNoPartialPair) {
+  const fs::path out = kScratch / "blocked";
+  fs::remove_all(out);
+  fs::create_directories(out / "sleep_on_w2.schedule");  // a directory where the file must go
+  Streams s;
+  LONGS_EQUAL(kExitBadInput,
+              run_command(s.io, "scenarios/boundedq/sleep_on_w2.toml", "", out.string()));
+  STRCMP_CONTAINS("sleep_on_w2.schedule: cannot write:", s.err.str().c_str());
+  CHECK(!fs::exists(out / "trace.txt"));
+  CHECK(!fs::exists(out / "trace.txt.tmp"));
+  CHECK(!fs::exists(out / "sleep_on_w2.schedule.tmp"));
 }
 
 }  // namespace wakecheck

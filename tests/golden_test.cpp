@@ -11,6 +11,7 @@
 
 #include "cli/commands.hpp"
 #include "reports/schedule_file.hpp"
+#include "tests/test_files.hpp"
 
 // CppUTest last: its new/delete macros break standard headers included after it.
 #include <CppUTest/TestHarness.h>

@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstdint>
+#include <cstdio>
 #include <fstream>
 #include <iterator>
 #include <string>
@@ -363,12 +364,22 @@ TEST(ScenarioLoad, MissingFile) {
 }
 
 TEST(ScenarioLoad, DirectoryIsNotAFile) {
-  STRCMP_EQUAL("tests/data/scenarios: cannot read: Is a directory", load_error_of(kDir).c_str());
+  STRCMP_EQUAL("tests/data/scenarios: cannot read: it is a directory", load_error_of(kDir).c_str());
 }
 
-TEST(ScenarioLoad, EndlessFileIsRefused) {
-  STRCMP_EQUAL("/dev/zero: too large for a scenario file (more than 1048576 bytes)",
-               load_error_of("/dev/zero").c_str());
+TEST(ScenarioLoad, EndlessDeviceIsRefusedBeforeReading) {
+  STRCMP_EQUAL("/dev/zero: cannot read: not a regular file", load_error_of("/dev/zero").c_str());
+}
+
+TEST(ScenarioLoad, OversizedFileIsRefused) {
+  const std::string path = "/tmp/wakecheck-oversized.toml";
+  {
+    std::ofstream big(path, std::ios::binary | std::ios::trunc);
+    big << "# " << std::string((1 << 20) + 16, 'x') << "\n";
+  }
+  STRCMP_EQUAL((path + ": too large for a scenario file (more than 1048576 bytes)").c_str(),
+               load_error_of(path).c_str());
+  std::remove(path.c_str());
 }
 
 // ---------------------------------------------------------------------------
