@@ -5,6 +5,10 @@
 
 #include <new>
 
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#endif
+
 namespace wakecheck {
 
 StackPool::StackPool(std::size_t stack_size)
@@ -29,6 +33,10 @@ boost::context::stack_context StackPool::allocate() {
     mprotect(base, page_, PROT_NONE);
     all_.push_back(base);
   }
+#if defined(__SANITIZE_ADDRESS__)
+  // A reused stack still carries the poison of the frames it held last time.
+  __asan_unpoison_memory_region(static_cast<char*>(base) + page_, size_);
+#endif
   boost::context::stack_context sc;
   sc.size = size_;
   sc.sp = static_cast<char*>(base) + page_ + size_;  // stacks grow down

@@ -1021,3 +1021,27 @@ TEST(Determinism, ReplayOfAFailureGivesTheIdenticalTrace) {
 }
 
 }  // namespace wakecheck
+
+namespace wakecheck::ktest {
+
+// A task that returns with its entry still linked leaves the queue pointing
+// into its dead stack frame (in Linux, a use after return).
+TEST(WaitQueue, ReturningWithAnEntryStillQueuedIsReported) {
+  KernelProgram p;
+  p.task("forgetful", [](World& w, task_struct* c) {
+    wait_queue_entry wait;
+    init_waitqueue_entry(&wait, c);
+    add_wait_queue(&w.wq, &wait);
+    return 0;  // no remove_wait_queue()
+  });
+  const SearchResult r = run_lowest_first(p);
+  STRCMP_EQUAL("invariant", kind_of(r));
+  LONGS_EQUAL(0, r.failure->finding.task);
+  STRCMP_EQUAL("wq", r.failure->objects[r.failure->finding.object].name.c_str());
+  STRCMP_EQUAL("forgetful returns while its wait_queue_entry is still queued on wq",
+               r.failure->finding.summary.c_str());
+  // The report never walks into the dead frame.
+  STRCMP_CONTAINS("wq: holds a dangling entry of forgetful", r.failure->final_state.c_str());
+}
+
+}  // namespace wakecheck::ktest

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "checker/diagnose.hpp"
+#include "model/kernel/wait.hpp"
 
 namespace wakecheck {
 
@@ -35,6 +36,19 @@ Finding scheduling_while_atomic(const Execution& ex, TaskId t) {
   f.explanation = fmt::format(
       "  {} was taken at #{} ({}). A task must not sleep holding a spinlock: release it first.\n",
       ex.object_name(f.object), ex.lock_taken_at(f.object), where(taken.loc));
+  return f;
+}
+
+// In Linux the entry is on the exiting task's stack: the queue keeps a
+// pointer into a dead frame, and the next wake_up walks it.
+Finding exit_while_queued(const Execution& ex, TaskId t) {
+  const ObjectId wq = ex.last_wait_queue(t);
+  Finding f{FindingKind::Invariant, t, wq, static_cast<std::uint32_t>(ex.trace().size()), "", ""};
+  f.summary = fmt::format("{} returns while its wait_queue_entry is still queued on {}",
+                          ex.task_name(t), wq == kNoObject ? "a wait queue" : ex.object_name(wq));
+  f.explanation =
+      "  the entry lives on the task's stack: the queue would point into a dead frame.\n"
+      "  call finish_wait() or remove_wait_queue() before returning.\n";
   return f;
 }
 
@@ -77,7 +91,14 @@ task_struct* kernel::kthread_run(std::string name, std::uint32_t group,
   ex_->set_describe(p->obj, describe_task, p.get());
   task_struct* raw = p.get();
   p->pid = ex_->spawn(
-      std::move(name), group, [raw, f = std::move(fn)] { return f(raw); }, p->obj);
+      std::move(name), group,
+      [raw, f = std::move(fn)] {
+        const int ret = f(raw);
+        if (mark_dangling_entries(raw))
+          raw->k->ex().fail(exit_while_queued(raw->k->ex(), raw->pid));
+        return ret;
+      },
+      p->obj);
   tasks_.push_back(std::move(p));
   return raw;
 }

@@ -27,6 +27,10 @@ struct task_struct {
   TaskId pid;    // the engine's task number
   ObjectId obj;  // the engine object that stands for this task's state
   unsigned state = TASK_RUNNING;
+  // Wait-queue entries of this task that are linked on a queue. They live on
+  // its stack, so one still linked when it exits is a dangling entry.
+  int queued_entries = 0;
+  struct wait_queue_head* last_queued_on = nullptr;  // where the latest one went
 };
 
 // The simulated kernel of one execution: its tasks. Objects (locks, wait

@@ -27,6 +27,11 @@ void rehash(wait_queue_head* wq) {
 
 void describe_wait_queue(const void* self, const Execution& ex, std::string& out) {
   const auto* wq = static_cast<const wait_queue_head*>(self);
+  if (wq->dangling_entry_of != kNoTask) {
+    out += "holds a dangling entry of " + ex.task_name(wq->dangling_entry_of) +
+           ", whose stack frame is gone";
+    return;
+  }
   if (list_empty(&wq->head)) {
     out += "no waiters";
     return;
@@ -51,11 +56,14 @@ void enqueue(wait_queue_head* wq, wait_queue_entry* e, bool tail, const char* la
   r.a = (e->flags & WQ_FLAG_EXCLUSIVE) ? 1 : 0;
   r.b = e->private_->pid;
   ex.note_wait_queue(e->private_->pid, wq->id);
+  ++e->private_->queued_entries;
+  e->private_->last_queued_on = wq;
   rehash(wq);
 }
 
 void dequeue(wait_queue_head* wq, wait_queue_entry* e, const char* label, SourceLoc loc) {
   list_del_init(&e->entry);
+  --e->private_->queued_entries;
   ex_of(wq).record(OpKind::WaitQueueRemove, wq->id, Access::Write, label, loc).b = e->private_->pid;
   rehash(wq);
 }
@@ -90,6 +98,12 @@ void sleep_on_common(wait_queue_head* wq, unsigned state, const char* label, Sou
 
 }  // namespace
 
+bool mark_dangling_entries(task_struct* p) {
+  if (p->queued_entries == 0) return false;
+  p->last_queued_on->dangling_entry_of = p->pid;
+  return true;
+}
+
 int default_wake_function(wait_queue_entry* wq_entry, unsigned mode, int, void* key) {
   return try_to_wake_up(wq_entry->private_, mode, static_cast<const wake_key*>(key)->loc);
 }
@@ -98,6 +112,7 @@ int autoremove_wake_function(wait_queue_entry* wq_entry, unsigned mode, int flag
   const int ret = default_wake_function(wq_entry, mode, flags, key);
   if (ret) {
     list_del_init(&wq_entry->entry);  // __wake_up rehashes the queue after its walk
+    --wq_entry->private_->queued_entries;
     Execution& ex = wq_entry->private_->k->ex();
     const auto* k = static_cast<const wake_key*>(key);
     ex.record(OpKind::WaitQueueRemove, k->wq, Access::Write, "autoremove_wake_function", k->loc).b =

@@ -71,7 +71,14 @@ struct wait_queue_head {
   spinlock_t lock;
   list_head head;
   ObjectId id;
+  // Set when a task returned with its entry still linked here: the entry's
+  // memory is a dead stack frame, so the list must not be walked again.
+  TaskId dangling_entry_of = kNoTask;
 };
+
+// Called as a task returns: if one of its entries is still linked, marks the
+// queue (see dangling_entry_of) and returns true.
+bool mark_dangling_entries(task_struct* p);
 
 void add_wait_queue(wait_queue_head* wq_head, wait_queue_entry* wq_entry,
                     SourceLoc loc = SourceLoc::current());  // clears EXCLUSIVE, adds at head
