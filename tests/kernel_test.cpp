@@ -488,6 +488,23 @@ TEST(WaitQueue, WaitqueueActiveReportsQueuedWaiters) {
   LONGS_EQUAL(0, rec->trace[active[3]].a);
 }
 
+// The waker of the wait_event tests: sets the condition under l, then wakes.
+int set_flag_then_wake(World& w, task_struct*) {
+  spin_lock(&w.l);
+  w.flag.store(1);
+  spin_unlock(&w.l);
+  wake_up(&w.wq);
+  return 0;
+}
+
+// Bit t set when task t went to sleep in this execution.
+int sleepers(const Execution& ex) {
+  int bits = 0;
+  for (const TraceEntry& e : ex.trace())
+    if (e.kind == OpKind::Schedule && e.a == 1) bits |= 1 << e.task;
+  return bits;
+}
+
 // Rule 12. wait_event(): prepare_to_wait; if (cond) break; schedule(); finish_wait.
 // The condition is tested after enqueueing, so in no interleaving is a wake lost.
 // The waker's lock only gives its write a scheduling point of its own, so the
@@ -505,20 +522,10 @@ TEST(WaitQueue, WaitEventNeverLosesAWake) {
             [](World& w, task_struct*) {
               return 2 + wait_event_interruptible(&w.wq, [&w] { return w.flag.load() != 0; });
             })
-      .task("waker",
-            [](World& w, task_struct*) {
-              spin_lock(&w.l);
-              w.flag.store(1);
-              spin_unlock(&w.l);
-              wake_up(&w.wq);
-              return 0;
-            })
+      .task("waker", set_flag_then_wake)
       .work_left_when(flag_set)
       .at_end_do([&](World&, Execution& ex) {
-        int bits = 0;
-        for (const TraceEntry& e : ex.trace())
-          if (e.kind == OpKind::Schedule && e.a == 1) bits |= 1 << e.task;
-        slept.insert(bits);
+        slept.insert(sleepers(ex));
         exits.insert(ex.exit_code(0) * 10 + ex.exit_code(1));
       });
   const SearchResult r = run_dfs(p);
@@ -539,21 +546,9 @@ TEST(WaitQueue, WaitEventNeverLosesAWake) {
            wait_event(&w.wq, [&w] { return w.flag.load() != 0; });
            return 0;
          })
-      .task("waker",
-            [](World& w, task_struct*) {
-              spin_lock(&w.l);
-              w.flag.store(1);
-              spin_unlock(&w.l);
-              wake_up(&w.wq);
-              return 0;
-            })
+      .task("waker", set_flag_then_wake)
       .work_left_when(flag_set)
-      .at_end_do([&](World&, Execution& ex) {
-        int bits = 0;
-        for (const TraceEntry& e : ex.trace())
-          if (e.kind == OpKind::Schedule && e.a == 1) bits |= 1 << e.task;
-        slept.insert(bits);
-      });
+      .at_end_do([&](World&, Execution& ex) { slept.insert(sleepers(ex)); });
   const SearchResult s = run_dfs(q, false);
   STRCMP_EQUAL("none", kind_of(s));
   CHECK(s.stats.exhausted);
