@@ -30,10 +30,10 @@
 namespace wakecheck::ktest {
 
 // The objects every test program may use. Object ids follow creation order:
-// wq.lock 0, wq 1, l 2, a 3, b 4, flag 5, then one object per task.
+// wq.lock 0, wq 1, l 2, a 3, b 4, flag 5, wq2.lock 6, wq2 7, then one object per task.
 struct World {
   explicit World(Execution& ex)
-      : k(ex), wq(k, "wq"), l(k, "l"), a(k, "a"), b(k, "b"), flag(ex, "flag", 0) {}
+      : k(ex), wq(k, "wq"), l(k, "l"), a(k, "a"), b(k, "b"), flag(ex, "flag", 0), wq2(k, "wq2") {}
 
   kernel k;
   wait_queue_head wq;
@@ -41,6 +41,7 @@ struct World {
   spinlock_t a;
   spinlock_t b;
   shared_var flag;
+  wait_queue_head wq2;
   std::vector<task_struct*> task;  // by TaskId
   // What the tasks saw ("woken" -> 1, ...); survives the execution for the test to read.
   std::map<std::string, std::int64_t> seen;

@@ -1039,4 +1039,25 @@ TEST(WaitQueue, ReturningWithAnEntryStillQueuedIsReported) {
   STRCMP_CONTAINS("wq: holds a dangling entry of forgetful", r.failure->final_state.c_str());
 }
 
+// The dangling entry is on wq, but the task used wq2 last (properly): every
+// queue that still holds one of its entries is marked, not just the last one.
+TEST(WaitQueue, ADanglingEntryIsFoundOnAnEarlierQueue) {
+  KernelProgram p;
+  p.task("forgetful", [](World& w, task_struct* c) {
+    wait_queue_entry left;
+    init_waitqueue_entry(&left, c);
+    add_wait_queue(&w.wq, &left);  // never removed
+    wait_queue_entry used;
+    init_waitqueue_entry(&used, c);
+    add_wait_queue(&w.wq2, &used);
+    remove_wait_queue(&w.wq2, &used);
+    return 0;
+  });
+  const SearchResult r = run_lowest_first(p);
+  STRCMP_EQUAL("invariant", kind_of(r));
+  STRCMP_EQUAL("wq", r.failure->objects[r.failure->finding.object].name.c_str());
+  STRCMP_CONTAINS("  wq: holds a dangling entry of forgetful", r.failure->final_state.c_str());
+  STRCMP_CONTAINS("  wq2: no waiters", r.failure->final_state.c_str());
+}
+
 }  // namespace wakecheck::ktest

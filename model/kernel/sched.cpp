@@ -41,11 +41,12 @@ Finding scheduling_while_atomic(const Execution& ex, TaskId t) {
 
 // In Linux the entry is on the exiting task's stack: the queue keeps a
 // pointer into a dead frame, and the next wake_up walks it.
-Finding exit_while_queued(const Execution& ex, TaskId t) {
-  const ObjectId wq = ex.last_wait_queue(t);
-  Finding f{FindingKind::Invariant, t, wq, static_cast<std::uint32_t>(ex.trace().size()), "", ""};
+Finding exit_while_queued(const Execution& ex, const task_struct* p) {
+  const ObjectId wq = p->queued_on.front()->id;
+  Finding f{
+      FindingKind::Invariant, p->pid, wq, static_cast<std::uint32_t>(ex.trace().size()), "", ""};
   f.summary = fmt::format("{} returns while its wait_queue_entry is still queued on {}",
-                          ex.task_name(t), wq == kNoObject ? "a wait queue" : ex.object_name(wq));
+                          ex.task_name(p->pid), ex.object_name(wq));
   f.explanation =
       "  the entry lives on the task's stack: the queue would point into a dead frame.\n"
       "  call finish_wait() or remove_wait_queue() before returning.\n";
@@ -87,6 +88,7 @@ task_struct* kernel::kthread_run(std::string name, std::uint32_t group,
                                  std::function<int(task_struct*)> fn) {
   auto p = std::make_unique<task_struct>();
   p->k = this;
+  p->queued_on.reserve(4);
   p->obj = ex_->add_object(ObjectKind::Task, name);
   ex_->set_describe(p->obj, describe_task, p.get());
   task_struct* raw = p.get();
@@ -95,7 +97,7 @@ task_struct* kernel::kthread_run(std::string name, std::uint32_t group,
       [raw, f = std::move(fn)] {
         const int ret = f(raw);
         if (mark_dangling_entries(raw))
-          raw->k->ex().fail(exit_while_queued(raw->k->ex(), raw->pid));
+          raw->k->ex().fail(exit_while_queued(raw->k->ex(), raw));
         return ret;
       },
       p->obj);

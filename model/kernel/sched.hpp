@@ -27,10 +27,10 @@ struct task_struct {
   TaskId pid;    // the engine's task number
   ObjectId obj;  // the engine object that stands for this task's state
   unsigned state = TASK_RUNNING;
-  // Wait-queue entries of this task that are linked on a queue. They live on
-  // its stack, so one still linked when it exits is a dangling entry.
-  int queued_entries = 0;
-  struct wait_queue_head* last_queued_on = nullptr;  // where the latest one went
+  // The queue of each of this task's entries that is linked now (a queue once
+  // per entry). Entries live on the task's stack, so one still linked when it
+  // returns dangles. Reserved at creation: no allocation when queueing.
+  std::vector<struct wait_queue_head*> queued_on;
 };
 
 // The simulated kernel of one execution: its tasks. Objects (locks, wait

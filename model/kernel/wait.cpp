@@ -1,5 +1,6 @@
 #include "model/kernel/wait.hpp"
 
+#include <algorithm>
 #include <cstddef>
 
 namespace wakecheck {
@@ -56,14 +57,14 @@ void enqueue(wait_queue_head* wq, wait_queue_entry* e, bool tail, const char* la
   r.a = (e->flags & WQ_FLAG_EXCLUSIVE) ? 1 : 0;
   r.b = e->private_->pid;
   ex.note_wait_queue(e->private_->pid, wq->id);
-  ++e->private_->queued_entries;
-  e->private_->last_queued_on = wq;
+  e->private_->queued_on.push_back(wq);
   rehash(wq);
 }
 
 void dequeue(wait_queue_head* wq, wait_queue_entry* e, const char* label, SourceLoc loc) {
   list_del_init(&e->entry);
-  --e->private_->queued_entries;
+  std::vector<wait_queue_head*>& queued = e->private_->queued_on;
+  queued.erase(std::find(queued.begin(), queued.end(), wq));
   ex_of(wq).record(OpKind::WaitQueueRemove, wq->id, Access::Write, label, loc).b = e->private_->pid;
   rehash(wq);
 }
@@ -99,9 +100,8 @@ void sleep_on_common(wait_queue_head* wq, unsigned state, const char* label, Sou
 }  // namespace
 
 bool mark_dangling_entries(task_struct* p) {
-  if (p->queued_entries == 0) return false;
-  p->last_queued_on->dangling_entry_of = p->pid;
-  return true;
+  for (wait_queue_head* wq : p->queued_on) wq->dangling_entry_of = p->pid;
+  return !p->queued_on.empty();
 }
 
 int default_wake_function(wait_queue_entry* wq_entry, unsigned mode, int, void* key) {
@@ -111,12 +111,8 @@ int default_wake_function(wait_queue_entry* wq_entry, unsigned mode, int, void* 
 int autoremove_wake_function(wait_queue_entry* wq_entry, unsigned mode, int flags, void* key) {
   const int ret = default_wake_function(wq_entry, mode, flags, key);
   if (ret) {
-    list_del_init(&wq_entry->entry);  // __wake_up rehashes the queue after its walk
-    --wq_entry->private_->queued_entries;
-    Execution& ex = wq_entry->private_->k->ex();
     const auto* k = static_cast<const wake_key*>(key);
-    ex.record(OpKind::WaitQueueRemove, k->wq, Access::Write, "autoremove_wake_function", k->loc).b =
-        wq_entry->private_->pid;
+    dequeue(k->wq, wq_entry, "autoremove_wake_function", k->loc);
   }
   return ret;
 }
@@ -192,7 +188,7 @@ int __wake_up(wait_queue_head* wq, unsigned mode, int nr_exclusive, const char* 
   const std::size_t at = ex.trace().size() - 1;  // its Wake entries follow it
   int woken = 0;
   int looked = 0;
-  wake_key key{loc, wq->id};
+  wake_key key{loc, wq};
   for (list_head *n = wq->head.next, *next = n->next; n != &wq->head; n = next, next = n->next) {
     wait_queue_entry* e = entry_of(n);
     const unsigned entry_flags = e->flags;

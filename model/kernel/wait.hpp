@@ -32,7 +32,7 @@ struct wait_queue_entry;
 // the wake came from and which queue it walks, for the trace.
 struct wake_key {
   SourceLoc loc;
-  ObjectId wq;
+  struct wait_queue_head* wq;
 };
 using wait_queue_func_t = int (*)(wait_queue_entry* wq_entry, unsigned mode, int flags, void* key);
 
@@ -76,8 +76,8 @@ struct wait_queue_head {
   TaskId dangling_entry_of = kNoTask;
 };
 
-// Called as a task returns: if one of its entries is still linked, marks the
-// queue (see dangling_entry_of) and returns true.
+// Called as a task returns: if entries of it are still linked, marks each of
+// their queues (see dangling_entry_of) and returns true.
 bool mark_dangling_entries(task_struct* p);
 
 void add_wait_queue(wait_queue_head* wq_head, wait_queue_entry* wq_entry,
