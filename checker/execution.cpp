@@ -34,9 +34,7 @@ ObjectId Execution::add_object(ObjectKind kind, std::string name, std::uint64_t 
   Object& obj = objects_.emplace_back();
   obj.name = std::move(name);
   obj.kind = kind;
-  objects_.back().term = fingerprint_term(kObjectSalt ^ id, 0);
-  add_term(fingerprint_, objects_.back().term);
-  set_hash(id, hash);
+  set_hash(id, hash);  // adds its term (removing the empty one changes nothing)
   return id;
 }
 
@@ -145,14 +143,9 @@ bool Execution::holds_any(TaskId t, ObjectKind lock_kind) const {
 }
 
 void Execution::sleep(SourceLoc loc) {
-  Task& t = tasks_[current_];
-  t.status = TaskStatus::Sleeping;
-  t.pending = OpKind::Resume;
-  t.pending_object = kNoObject;
-  fold_history(current_);
-  yield_to_engine();
-  tasks_[current_].unfolded = trace_.size();
-  append(OpKind::Resume, kNoObject, Access::None, "schedule() returns", loc, true);
+  // Not enabled until wake(); then its Resume is an ordinary scheduling point.
+  tasks_[current_].status = TaskStatus::Sleeping;
+  step(OpKind::Resume, kNoObject, Access::None, "schedule() returns", loc);
 }
 
 bool Execution::wake(TaskId t) {

@@ -8,7 +8,6 @@
 #include <ostream>
 
 #include "checker/files.hpp"
-#include "checker/replay.hpp"
 #include "checker/strategies.hpp"
 #include "reports/schedule_file.hpp"
 #include "reports/trace_report.hpp"
@@ -47,10 +46,6 @@ std::string counts(const Scenario& s, const CheckOutcome& o) {
                         s.strategy == "random" ? "random search" : "max_executions");
   if (st.states) scope += fmt::format(", {} states (hash-compacted)", st.states);
   return scope + fmt::format(", {:.2f} s", o.seconds);
-}
-
-ExecutionRecord& failure_of(CheckOutcome& o) {
-  return *o.result.failure;
 }
 
 void write_artifacts(const Console& io, const Scenario& s, const std::string& strategy,
@@ -102,13 +97,14 @@ int run_command(const Console& io, const std::string& scenario_path, const std::
     fmt::print(io.err, "wakecheck: {}: {}\n", s.path, o.result.problem);
     return kExitNotMet;
   }
-  if (o.result.failure) fmt::print(io.out, "{}\n", format_trace(failure_of(o), {s.name, s.path}));
+  if (o.result.failure)
+    fmt::print(io.out, "{}\n", format_trace(*o.result.failure, {s.name, s.path}));
   fmt::print(io.out, "{}: {} ({})\nexpected: {}: {}\n", s.name, finding_name(o.found), counts(s, o),
              finding_name(s.expect), o.met ? "met" : "NOT met");
   if (o.result.failure) {
     const std::string dir = out_dir.empty() ? "wakecheck-out/" + stem_of(s.path) : out_dir;
     try {
-      write_artifacts(io, s, strategy.empty() ? s.strategy : strategy, failure_of(o), dir);
+      write_artifacts(io, s, strategy.empty() ? s.strategy : strategy, *o.result.failure, dir);
     } catch (const std::exception& e) {
       fmt::print(io.err, "wakecheck: {}\n", e.what());
       return kExitBadInput;

@@ -2,7 +2,6 @@
 #include <fmt/ostream.h>
 
 #include <filesystem>
-#include <map>
 #include <ostream>
 
 #include "checker/explorer.hpp"
@@ -81,6 +80,9 @@ int replay_command(const Console& io, const std::string& schedule_path,
     problem = name_mismatch(l.schedule, *result.failure, schedule_path);
   const std::string found =
       result.failure ? finding_name(result.failure->finding.kind) : std::string("none");
+  if (problem.empty() && result.failure && result.failure->steps != l.schedule.steps)
+    problem = fmt::format("diverged: the recorded execution took {} steps, this one {}",
+                          l.schedule.steps, result.failure->steps);
   if (problem.empty() && (found != l.schedule.finding || !result.failure))
     problem = fmt::format("diverged: the recorded execution ended in {}, this one in {}",
                           l.schedule.finding, found);

@@ -88,6 +88,22 @@ TEST(Replay, AWrongTaskNameIsReportedWithTheScheduleLine) {
   STRCMP_CONTAINS("but the schedule says somebody", replay.err.str().c_str());
 }
 
+TEST(Replay, ADifferentStepCountIsReportedAsDivergence) {
+  const fs::path dir = scratch("steps");
+  Streams run, replay;
+  CHECK(run_command(run.io, "scenarios/boundedq/nowake_w5.toml", "", dir.string()) == kExitMet);
+  ScheduleFile sf = parse_schedule(read_file((dir / "nowake_w5.schedule").string()), "x");
+  const std::uint32_t recorded = sf.steps;
+  sf.steps = recorded + 1;
+  const std::string edited = (dir / "edited.schedule").string();
+  write_file_atomically(edited, write_schedule(sf));
+  LONGS_EQUAL(kExitNotMet, replay_command(replay.io, edited, (dir / "r").string()));
+  STRCMP_CONTAINS(
+      fmt::format("the recorded execution took {} steps, this one {}", recorded + 1, recorded)
+          .c_str(),
+      replay.err.str().c_str());
+}
+
 TEST(Replay, AChangedScenarioIsRefused) {
   const fs::path dir = scratch("changed");
   const fs::path copy = dir / "sleep_on.toml";

@@ -96,8 +96,7 @@ task_struct* kernel::kthread_run(std::string name, std::uint32_t group,
       std::move(name), group,
       [raw, f = std::move(fn)] {
         const int ret = f(raw);
-        if (mark_dangling_entries(raw))
-          raw->k->ex().fail(exit_while_queued(raw->k->ex(), raw));
+        if (mark_dangling_entries(raw)) raw->k->ex().fail(exit_while_queued(raw->k->ex(), raw));
         return ret;
       },
       p->obj);
