@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <string_view>
+
 #include "checker/execution.hpp"
 
 namespace wakecheck {
@@ -114,6 +116,49 @@ Finding bad_unlock(const Execution& ex, TaskId task, ObjectId lock) {
                       ? fmt::format("  {} was free.\n", ex.object_name(lock))
                       : fmt::format("  {} is held by {} since {}.\n", ex.object_name(lock),
                                     ex.task_name(owner), lock_site(ex, lock));
+  return f;
+}
+
+Finding container_misuse(const Execution& ex, ObjectId container, const char* what,
+                         std::size_t capacity) {
+  const auto& trace = ex.trace();
+  const TaskId me = ex.current();
+  const std::size_t here = trace.size() - 1;  // this access: recorded at its scheduling point
+  const bool empty = std::string_view(what) == "list_del";
+  const std::string& name = ex.object_name(container);
+  Finding f{FindingKind::Invariant, me, container, entry_number(here), "", ""};
+  f.summary = empty ? fmt::format("{} takes an item from {}, which is empty ({} on an empty list)",
+                                  ex.task_name(me), name, what)
+                    : fmt::format(
+                          "{} adds an item to {}, which already holds {} (more than the "
+                          "model ever makes)",
+                          ex.task_name(me), name, capacity);
+  f.explanation = fmt::format("  #{} {} {}({}) at {}\n", entry_number(here), ex.task_name(me), what,
+                              name, where(trace[here].loc));
+  const std::size_t other = find_last(trace, here, [&](const TraceEntry& e) {
+    return e.object == container && e.task != me && e.kind == OpKind::Write;
+  });
+  if (other != std::string::npos) {
+    const TraceEntry& o = trace[other];
+    f.window_first = entry_number(other);
+    f.explanation +=
+        fmt::format("  #{} {} {}({}) at {} changed it just before\n", entry_number(other),
+                    ex.task_name(o.task), o.label, name, where(o.loc));
+  }
+  const std::size_t test = find_last(trace, here, [&](const TraceEntry& e) {
+    return e.task == me && (e.kind == OpKind::Read || e.kind == OpKind::AtomicRead);
+  });
+  if (test != std::string::npos) {
+    const TraceEntry& t = trace[test];
+    if (f.window_first == 0 || test < other) f.window_first = entry_number(test);
+    f.explanation +=
+        fmt::format("  {} decided to go on after reading {} = {} at #{} ({})\n", ex.task_name(me),
+                    ex.object_name(t.object), t.a, entry_number(test), where(t.loc));
+  }
+  if (f.window_first != 0) f.window_last = f.entry;
+  f.explanation +=
+      "  the test and the change are not under one lock: another task changed the list in "
+      "between. Take the lock that guards it around both.\n";
   return f;
 }
 

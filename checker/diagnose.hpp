@@ -15,6 +15,11 @@ class Execution;
 Finding leaked_lock(const Execution& ex, TaskId task, ObjectId lock);
 Finding recursive_lock(const Execution& ex, TaskId task, ObjectId lock);
 Finding bad_unlock(const Execution& ex, TaskId task, ObjectId lock);
+// The code under test took from an empty container or filled it past the
+// capacity the model gave it (`what`: the operation, e.g. "list_del"). Names
+// the current task's access and the last change to the container by another.
+Finding container_misuse(const Execution& ex, ObjectId container, const char* what,
+                         std::size_t capacity);
 Finding livelock(const Execution& ex, std::uint32_t max_steps);
 Finding lost_wakeup(const Execution& ex, TaskId sleeper, ObjectId wq, const std::string& work);
 // Nothing enabled, no lost wakeup: tasks wait for locks, or sleep with nobody to wake them.

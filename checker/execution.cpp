@@ -99,20 +99,38 @@ TraceEntry& Execution::append(OpKind kind, ObjectId obj, Access access, const ch
   return e;
 }
 
-TraceEntry& Execution::step(OpKind kind, ObjectId obj, Access access, const char* label,
-                            SourceLoc loc) {
+OpRecord Execution::step(OpKind kind, ObjectId obj, Access access, const char* label,
+                         SourceLoc loc) {
   Task& t = tasks_[current_];
   t.pending = kind;
   t.pending_object = obj;
+  t.pending_label = label;
+  t.pending_loc = loc;
+  t.scheduled_for = kNoObject;
   fold_history(current_);
   yield_to_engine();
-  tasks_[current_].unfolded = trace_.size();  // others' entries since are not its history
-  return append(kind, obj, access, label, loc, true);
+  Task& now = tasks_[current_];
+  now.unfolded = trace_.size();  // others' entries since are not its history
+  now.scheduled_for = obj;
+  append(kind, obj, access, label, loc, true);
+  return {*this, trace_.size() - 1};
 }
 
-TraceEntry& Execution::record(OpKind kind, ObjectId obj, Access access, const char* label,
-                              SourceLoc loc) {
-  return append(kind, obj, access, label, loc, false);
+OpRecord Execution::record(OpKind kind, ObjectId obj, Access access, const char* label,
+                           SourceLoc loc) {
+  if (current_ != kNoTask) tasks_[current_].scheduled_for = obj;
+  append(kind, obj, access, label, loc, false);
+  return {*this, trace_.size() - 1};
+}
+
+void Execution::check_observe(ObjectId obj, SourceLoc loc) {
+  const ObjectId guard = objects_[obj].guard;
+  if (guard != kNoObject && objects_[guard].owner == current_) return;
+  raise({FindingKind::ModelError, current_, obj, static_cast<std::uint32_t>(trace_.size()),
+         "checked mode: " + task_name(current_) + " looked at " + object_name(obj) +
+             " outside an operation on it, at " + where(loc),
+         "  a wrapper read shared state before its scheduling point (or after the operation "
+         "ended): the value recorded would not be the one the task used.\n"});
 }
 
 void Execution::lock(ObjectId l, const char* label, SourceLoc loc) {

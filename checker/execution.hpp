@@ -28,6 +28,21 @@ namespace wakecheck {
 class Program;
 class Scheduler;
 
+// The record of an operation a task is performing, handed back by step(),
+// record() and access(). Holds an index, not a reference: the trace may grow
+// (and move) while the operation records further entries.
+class OpRecord {
+ public:
+  OpRecord(class Execution& ex, std::size_t index) : ex_(&ex), index_(index) {}
+  OpRecord& result(std::int64_t a);  // entry.a
+  OpRecord& detail(std::int64_t b);  // entry.b
+  std::size_t index() const { return index_; }
+
+ private:
+  class Execution* ex_;
+  std::size_t index_;
+};
+
 enum class TaskStatus : std::uint8_t { Runnable, Sleeping, Finished };
 
 // Appends a one-line description of an object's final state (model-defined).
@@ -50,24 +65,48 @@ class Execution {
 
   // --- Instrumentation, called from task code ---
   // A scheduling point: the task stops here until the scheduler runs it again,
-  // then the operation happens and is recorded. Fill the entry's results.
-  // A returned entry reference is valid only until the next step() or record():
-  // to fill one in after recording others, keep its index (entry()).
-  TraceEntry& step(OpKind kind, ObjectId obj, Access access, const char* label, SourceLoc loc);
+  // then the operation happens and is recorded. Results go into the returned
+  // OpRecord through its member calls, which the language sequences after the
+  // scheduling point (`step(...).result(x)` reads x once the task runs again;
+  // an assignment `step(...).a = x` would read x before it: a stale value).
+  OpRecord step(OpKind kind, ObjectId obj, Access access, const char* label, SourceLoc loc);
   // Records an operation that is not a scheduling point (data under a lock).
-  TraceEntry& record(OpKind kind, ObjectId obj, Access access, const char* label, SourceLoc loc);
+  OpRecord record(OpKind kind, ObjectId obj, Access access, const char* label, SourceLoc loc);
   // Declares that `lock` guards the data object `obj` (the kernel's
   // __guarded_by): accesses made holding it need not be scheduling points.
   void set_guard(ObjectId obj, ObjectId lock) { objects_[obj].guard = lock; }
   // A plain access to shared data: only recorded while the task holds the
   // object's declared guard, a scheduling point otherwise (no guard declared,
   // or accessed without it), so every unguarded access interleaves.
-  TraceEntry& access(OpKind kind, ObjectId obj, Access access, const char* label, SourceLoc loc) {
+  OpRecord access(OpKind kind, ObjectId obj, Access access, const char* label, SourceLoc loc) {
     const ObjectId guard = objects_[obj].guard;
     return guard != kNoObject && objects_[guard].owner == current_
                ? record(kind, obj, access, label, loc)
                : step(kind, obj, access, label, loc);
   }
+  // The one way data wrappers touch their value: access(), then `op` computes
+  // the result from the state as it is once the task is scheduled, and that
+  // result is both recorded (entry.a) and returned. Nothing the operation
+  // depends on can be read before its scheduling point.
+  template <class Op>
+  std::int64_t perform(OpKind kind, ObjectId obj, Access acc, const char* label, SourceLoc loc,
+                       Op op) {
+    const std::size_t at = access(kind, obj, acc, label, loc).index();
+    const std::int64_t result = op();
+    trace_[at].a = result;
+    tasks_[current_].scheduled_for = kNoObject;  // the operation is over
+    return result;
+  }
+  // Checked mode (SearchLimits::checked): a data wrapper calls this before it
+  // reads its own value; it is a model error unless the task is inside an
+  // operation on `obj` (between its scheduling point and its end) or holds the
+  // lock declared to guard it. Catches a value read before its scheduling
+  // point, which would record (and hash into the task's state) a stale value.
+  void observe(ObjectId obj, SourceLoc loc) {
+    if (checked_ && current_ != kNoTask && tasks_[current_].scheduled_for != obj)
+      check_observe(obj, loc);
+  }
+  void set_checked(bool on) { checked_ = on; }
   // Lock objects: acquisition waits while another task holds it.
   void lock(ObjectId lock, const char* label, SourceLoc loc);
   void unlock(ObjectId lock, const char* label, SourceLoc loc);
@@ -104,6 +143,9 @@ class Execution {
   bool holds_any(TaskId t, ObjectKind lock_kind) const;
   const std::vector<TraceEntry>& trace() const { return trace_; }
   TraceEntry& entry(std::size_t index) { return trace_[index]; }
+  // Where the task stopped: the operation it is about to perform (its label and site).
+  const char* pending_label(TaskId t) const { return tasks_[t].pending_label; }
+  SourceLoc pending_loc(TaskId t) const { return tasks_[t].pending_loc; }
   const Finding& finding() const { return finding_; }
   bool cut() const { return cut_; }
   std::uint32_t steps() const { return steps_; }
@@ -127,6 +169,10 @@ class Execution {
     TaskStatus status = TaskStatus::Runnable;
     OpKind pending = OpKind::Note;  // the operation it stopped at
     ObjectId pending_object = kNoObject;
+    const char* pending_label = "";
+    SourceLoc pending_loc;
+    // Checked mode: the object of the operation the task is inside now.
+    ObjectId scheduled_for = kNoObject;
     std::uint64_t history = 0;  // rolling hash of its operations and their results
     std::size_t unfolded = 0;   // first trace entry not yet in `history`
     ObjectId last_wait_queue = kNoObject;
@@ -158,6 +204,7 @@ class Execution {
   void fold_history(TaskId t);
   void retally_task(TaskId t);
   void set_owner(ObjectId lock, TaskId owner);
+  void check_observe(ObjectId obj, SourceLoc loc);
 
   StackPool& stacks_;
   std::uint32_t max_steps_;
@@ -172,6 +219,17 @@ class Execution {
   Finding finding_;
   std::uint32_t steps_ = 0;
   bool cut_ = false;
+  bool checked_ = false;
 };
+
+inline OpRecord& OpRecord::result(std::int64_t a) {
+  ex_->entry(index_).a = a;
+  return *this;
+}
+
+inline OpRecord& OpRecord::detail(std::int64_t b) {
+  ex_->entry(index_).b = b;
+  return *this;
+}
 
 }  // namespace wakecheck

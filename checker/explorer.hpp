@@ -13,9 +13,16 @@ namespace wakecheck {
 class Program;
 class Scheduler;
 
+// On in a build configured with -DWAKECHECK_CHECKED=ON, or when the
+// environment sets WAKECHECK_CHECKED to anything but "0" (every test does).
+bool checked_mode_default();
+
 struct SearchLimits {
   std::uint64_t max_executions = 1'000'000;
   std::uint32_t max_steps = 10'000;  // scheduling points per execution
+  // Checked mode (Execution::observe): every wrapper's read of shared state is
+  // verified to happen inside its operation.
+  bool checked = checked_mode_default();
 };
 
 struct SearchStats {

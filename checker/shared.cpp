@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include <stdexcept>
+#include "checker/diagnose.hpp"
 
 namespace wakecheck {
 
@@ -19,14 +19,19 @@ shared_var::shared_var(Execution& ex, std::string name, std::int64_t init, Objec
 }
 
 std::int64_t shared_var::load(SourceLoc loc) const {
-  ex_->access(OpKind::Read, id_, Access::Read, "read", loc).a = value_;
-  return value_;
+  return ex_->perform(OpKind::Read, id_, Access::Read, "read", loc, [&] {
+    ex_->observe(id_, loc);
+    return value_;
+  });
 }
 
 void shared_var::store(std::int64_t v, SourceLoc loc) {
-  ex_->access(OpKind::Write, id_, Access::Write, "write", loc).a = v;
-  value_ = v;
-  ex_->set_hash(id_, static_cast<std::uint64_t>(v));
+  ex_->perform(OpKind::Write, id_, Access::Write, "write", loc, [&] {
+    ex_->observe(id_, loc);
+    value_ = v;
+    ex_->set_hash(id_, static_cast<std::uint64_t>(v));
+    return v;
+  });
 }
 
 shared_fifo::shared_fifo(Execution& ex, std::string name, std::size_t capacity, ObjectId guard)
@@ -38,35 +43,49 @@ shared_fifo::shared_fifo(Execution& ex, std::string name, std::size_t capacity, 
         const auto* q = static_cast<const shared_fifo*>(self);
         out += "[";
         for (std::size_t i = 0; i < q->size_; ++i)
-          out += fmt::format("{}{}", i ? " " : "", q->at(i));
+          out += fmt::format("{}{}", i ? " " : "", q->peek_at(i));
         out += "]";
       },
       this);
 }
 
 void shared_fifo::push_back(std::int64_t v, SourceLoc loc) {
-  if (size_ == ring_.size())
-    throw std::logic_error(
-        fmt::format("{} holds more than {} items", ex_->object_name(id_), size_));
-  ex_->access(OpKind::Write, id_, Access::Write, "list_add_tail", loc).a = v;
-  ring_[(head_ + size_) % ring_.size()] = v;
-  ++size_;
-  rehash();
+  ex_->perform(OpKind::Write, id_, Access::Write, "list_add_tail", loc, [&] {
+    ex_->observe(id_, loc);
+    if (size_ == ring_.size()) misuse("list_add_tail");
+    ring_[(head_ + size_) % ring_.size()] = v;
+    ++size_;
+    rehash();
+    return v;
+  });
 }
 
 std::int64_t shared_fifo::pop_front(SourceLoc loc) {
-  if (size_ == 0) throw std::logic_error(fmt::format("{} is empty", ex_->object_name(id_)));
-  const std::int64_t v = ring_[head_];
-  ex_->access(OpKind::Write, id_, Access::ReadWrite, "list_del", loc).a = v;
-  head_ = (head_ + 1) % ring_.size();
-  --size_;
-  rehash();
-  return v;
+  return ex_->perform(OpKind::Write, id_, Access::ReadWrite, "list_del", loc, [&] {
+    ex_->observe(id_, loc);
+    if (size_ == 0) misuse("list_del");
+    const std::int64_t v = ring_[head_];
+    head_ = (head_ + 1) % ring_.size();
+    --size_;
+    rehash();
+    return v;
+  });
+}
+
+std::size_t shared_fifo::size(SourceLoc loc) const {
+  return static_cast<std::size_t>(ex_->perform(OpKind::Read, id_, Access::Read, "size", loc, [&] {
+    ex_->observe(id_, loc);
+    return static_cast<std::int64_t>(size_);
+  }));
+}
+
+void shared_fifo::misuse(const char* what) const {
+  ex_->fail(container_misuse(*ex_, id_, what, ring_.size()));
 }
 
 void shared_fifo::rehash() {
   std::uint64_t h = size_;
-  for (std::size_t i = 0; i < size_; ++i) h = fold(h, static_cast<std::uint64_t>(at(i)));
+  for (std::size_t i = 0; i < size_; ++i) h = fold(h, static_cast<std::uint64_t>(peek_at(i)));
   ex_->set_hash(id_, h);
 }
 

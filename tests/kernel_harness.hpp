@@ -30,10 +30,20 @@
 namespace wakecheck::ktest {
 
 // The objects every test program may use. Object ids follow creation order:
-// wq.lock 0, wq 1, l 2, a 3, b 4, flag 5, wq2.lock 6, wq2 7, then one object per task.
+// wq.lock 0, wq 1, l 2, a 3, b 4, flag 5, wq2.lock 6, wq2 7, busy 8, items 9, len 10,
+// then one object per task. None of the data declares a guard: every access interleaves.
 struct World {
   explicit World(Execution& ex)
-      : k(ex), wq(k, "wq"), l(k, "l"), a(k, "a"), b(k, "b"), flag(ex, "flag", 0), wq2(k, "wq2") {}
+      : k(ex),
+        wq(k, "wq"),
+        l(k, "l"),
+        a(k, "a"),
+        b(k, "b"),
+        flag(ex, "flag", 0),
+        wq2(k, "wq2"),
+        busy(ex, "busy", 0),
+        items(ex, "items", 4),
+        len(ex, "len", 0) {}
 
   kernel k;
   wait_queue_head wq;
@@ -42,10 +52,17 @@ struct World {
   spinlock_t b;
   shared_var flag;
   wait_queue_head wq2;
+  shared_var busy;
+  shared_fifo items;
+  shared_var len;
   std::vector<task_struct*> task;  // by TaskId
   // What the tasks saw ("woken" -> 1, ...); survives the execution for the test to read.
   std::map<std::string, std::int64_t> seen;
 };
+
+inline bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
 
 // Value the tasks stored under `key`, or kUnseen when they never did.
 inline constexpr std::int64_t kUnseen = std::numeric_limits<std::int64_t>::min();

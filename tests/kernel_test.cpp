@@ -23,6 +23,7 @@
 namespace wakecheck {
 namespace {
 
+using ktest::contains;
 using ktest::entries_of;
 using ktest::KernelProgram;
 using ktest::kind_of;
@@ -35,10 +36,6 @@ using ktest::seen;
 using ktest::states_of;
 using ktest::woken_by;
 using ktest::World;
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
 
 // Sleeps once on w.wq with an entry from init_waitqueue_entry() (default_wake_function),
 // queued by add_wait_queue[_exclusive](); removes it with remove_wait_queue().

@@ -106,25 +106,25 @@ task_struct* kernel::kthread_run(std::string name, std::uint32_t group,
 
 void set_current_state(task_struct* current, unsigned state, SourceLoc loc) {
   Execution& ex = current->k->ex();
-  ex.step(OpKind::SetState, current->obj, Access::Write, set_state_label(false, state), loc).a =
-      state;
+  ex.step(OpKind::SetState, current->obj, Access::Write, set_state_label(false, state), loc)
+      .result(state);
   set_state(current, state);
 }
 
 void __set_current_state(task_struct* current, unsigned state, SourceLoc loc) {
   Execution& ex = current->k->ex();
-  ex.step(OpKind::SetState, current->obj, Access::Write, set_state_label(true, state), loc).a =
-      state;
+  ex.step(OpKind::SetState, current->obj, Access::Write, set_state_label(true, state), loc)
+      .result(state);
   set_state(current, state);
 }
 
 void schedule(task_struct* current, SourceLoc loc) {
   Execution& ex = current->k->ex();
-  TraceEntry& e = ex.step(OpKind::Schedule, current->obj, Access::Read, "schedule", loc);
+  OpRecord op = ex.step(OpKind::Schedule, current->obj, Access::Read, "schedule", loc);
   if (ex.holds_any(current->pid, ObjectKind::Spinlock))
     ex.fail(scheduling_while_atomic(ex, current->pid));
   if (current->state == TASK_RUNNING) return;  // woken before it got here
-  e.a = 1;                                     // set before sleep() records its Resume
+  op.result(1);                                // set before sleep() records its Resume
   ex.sleep(loc);
 }
 
@@ -133,16 +133,15 @@ int try_to_wake_up(task_struct* p, unsigned state, SourceLoc loc) {
   Execution& ex = p->k->ex();
   set_state(p, TASK_RUNNING);
   ex.wake(p->pid);
-  ex.record(OpKind::Wake, p->obj, Access::Write, "try_to_wake_up", loc).b = p->pid;
+  ex.record(OpKind::Wake, p->obj, Access::Write, "try_to_wake_up", loc).detail(p->pid);
   return 1;
 }
 
 int wake_up_process(task_struct* p, SourceLoc loc) {
   Execution& ex = p->k->ex();
-  ex.step(OpKind::WakeUp, p->obj, Access::ReadWrite, "wake_up_process", loc);
-  const std::size_t at = ex.trace().size() - 1;
+  OpRecord op = ex.step(OpKind::WakeUp, p->obj, Access::ReadWrite, "wake_up_process", loc);
   const int woke = try_to_wake_up(p, TASK_NORMAL, loc);
-  ex.entry(at).a = woke;
+  op.result(woke);
   return woke;
 }
 

@@ -53,9 +53,9 @@ void enqueue(wait_queue_head* wq, wait_queue_entry* e, bool tail, const char* la
   else
     list_add(&e->entry, &wq->head);
   Execution& ex = ex_of(wq);
-  TraceEntry& r = ex.record(OpKind::WaitQueueAdd, wq->id, Access::Write, label, loc);
-  r.a = (e->flags & WQ_FLAG_EXCLUSIVE) ? 1 : 0;
-  r.b = e->private_->pid;
+  ex.record(OpKind::WaitQueueAdd, wq->id, Access::Write, label, loc)
+      .result((e->flags & WQ_FLAG_EXCLUSIVE) ? 1 : 0)
+      .detail(e->private_->pid);
   ex.note_wait_queue(e->private_->pid, wq->id);
   e->private_->queued_on.push_back(wq);
   rehash(wq);
@@ -65,7 +65,9 @@ void dequeue(wait_queue_head* wq, wait_queue_entry* e, const char* label, Source
   list_del_init(&e->entry);
   std::vector<wait_queue_head*>& queued = e->private_->queued_on;
   queued.erase(std::find(queued.begin(), queued.end(), wq));
-  ex_of(wq).record(OpKind::WaitQueueRemove, wq->id, Access::Write, label, loc).b = e->private_->pid;
+  ex_of(wq)
+      .record(OpKind::WaitQueueRemove, wq->id, Access::Write, label, loc)
+      .detail(e->private_->pid);
   rehash(wq);
 }
 
@@ -153,10 +155,11 @@ void remove_wait_queue(wait_queue_head* wq, wait_queue_entry* e, SourceLoc loc) 
 }
 
 bool waitqueue_active(wait_queue_head* wq, SourceLoc loc) {
-  TraceEntry& e =
+  OpRecord op =
       ex_of(wq).step(OpKind::WaitQueueActive, wq->id, Access::Read, "waitqueue_active", loc);
-  e.a = list_empty(&wq->head) ? 0 : 1;
-  return e.a != 0;
+  const bool active = !list_empty(&wq->head);  // read once scheduled: the list as it is now
+  op.result(active ? 1 : 0);
+  return active;
 }
 
 void prepare_to_wait(wait_queue_head* wq, wait_queue_entry* e, unsigned state, SourceLoc loc) {
@@ -184,8 +187,7 @@ int __wake_up(wait_queue_head* wq, unsigned mode, int nr_exclusive, const char* 
   unsigned long flags;
   Execution& ex = ex_of(wq);
   spin_lock_irqsave(&wq->lock, flags, loc);
-  ex.record(OpKind::WakeUp, wq->id, Access::ReadWrite, label, loc);
-  const std::size_t at = ex.trace().size() - 1;  // its Wake entries follow it
+  OpRecord op = ex.record(OpKind::WakeUp, wq->id, Access::ReadWrite, label, loc);
   int woken = 0;
   int looked = 0;
   wake_key key{loc, wq};
@@ -197,8 +199,7 @@ int __wake_up(wait_queue_head* wq, unsigned mode, int nr_exclusive, const char* 
     woken += ret;
     if (ret && (entry_flags & WQ_FLAG_EXCLUSIVE) && !--nr_exclusive) break;
   }
-  ex.entry(at).a = woken;
-  ex.entry(at).b = looked;
+  op.result(woken).detail(looked);  // its Wake entries follow it
   rehash(wq);
   spin_unlock_irqrestore(&wq->lock, flags, loc);
   return woken;

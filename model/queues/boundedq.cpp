@@ -104,10 +104,10 @@ struct world {
 // 0 <= len <= max, and len counts the items.
 void check_len(world& w, task_struct* current, SourceLoc loc = SourceLoc::current()) {
   const std::int64_t len = w.q.len.peek();
-  if (len < 0 || len > w.q.max || static_cast<std::size_t>(len) != w.q.items.size())
+  if (len < 0 || len > w.q.max || static_cast<std::size_t>(len) != w.q.items.peek_size())
     w.k.ex().fail(w.log.invariant(
         current,
-        fmt::format("len = {} with {} items queued, max = {}", len, w.q.items.size(), w.q.max),
+        fmt::format("len = {} with {} items queued, max = {}", len, w.q.items.peek_size(), w.q.max),
         loc));
 }
 
@@ -118,8 +118,6 @@ void insert(world& w, task_struct* current, std::int64_t item) {
 }
 
 std::int64_t remove(world& w, task_struct* current) {
-  if (w.q.items.size() == 0)
-    w.k.ex().fail(w.log.invariant(current, "remove from an empty queue", SourceLoc::current()));
   const std::int64_t item = w.q.items.pop_front();
   w.q.len.store(w.q.len.load() - 1);
   check_len(w, current);
