@@ -34,6 +34,10 @@ const char* op_kind_name(OpKind kind) {
       return "wake-up";
     case OpKind::Wake:
       return "wake";
+    case OpKind::WakeMiss:
+      return "wake-miss";
+    case OpKind::LockWait:
+      return "lock-wait";
     case OpKind::Note:
       return "note";
   }

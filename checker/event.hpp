@@ -25,7 +25,13 @@ enum class OpKind : std::uint8_t {
   WaitQueueActive,  // object: wait queue. Unlocked emptiness test. a: 1 if it had waiters
   WakeUp,           // object: wait queue. a: tasks woken, b: entries looked at
   Wake,             // object: the woken task. b: its TaskId. One per task a wake made runnable
-  Note,             // a model's remark in the trace (label says it), not an operation
+  // object: a task a wake looked at and left as it was (its state did not match
+  // the wake's mode). a: its state; b: its TaskId; label says why.
+  WakeMiss,
+  // object: the lock a task still waits for when the execution ends (it never
+  // got it). Recorded at the end so that the trace shows every blocked acquisition.
+  LockWait,
+  Note,  // a model's remark in the trace (label says it), not an operation
 };
 
 // What an operation does to its object; kept on every record for the coming

@@ -274,6 +274,7 @@ void Execution::end_with_nothing_enabled(Program& program) {
     program.at_end(*this);
     return;
   }
+  record_blocked_acquisitions();
   for (TaskId t = 0; t < tasks_.size(); ++t) {
     if (tasks_[t].status != TaskStatus::Sleeping) continue;
     std::string work = program.work_left(*this, t, tasks_[t].last_wait_queue);
@@ -283,6 +284,19 @@ void Execution::end_with_nothing_enabled(Program& program) {
     }
   }
   raise(stuck(*this));
+}
+
+// A task that waits for a held lock never performed its acquisition, so the
+// trace would not show it: record where each one stopped.
+void Execution::record_blocked_acquisitions() {
+  for (TaskId t = 0; t < tasks_.size(); ++t) {
+    const Task& task = tasks_[t];
+    if (task.status != TaskStatus::Runnable || task.pending != OpKind::LockAcquire) continue;
+    TraceEntry& e = append(OpKind::LockWait, task.pending_object, Access::None, task.pending_label,
+                           task.pending_loc, false);
+    e.task = t;
+    e.b = objects_[task.pending_object].owner;
+  }
 }
 
 ExecutionRecord Execution::snapshot() const {

@@ -199,6 +199,7 @@ class Execution {
   void task_main(TaskId t);
   void finish_task(TaskId t, int code);
   void end_with_nothing_enabled(Program& program);
+  void record_blocked_acquisitions();
   TraceEntry& append(OpKind kind, ObjectId obj, Access access, const char* label, SourceLoc loc,
                      bool scheduling_point);
   void fold_history(TaskId t);

@@ -68,6 +68,10 @@ std::string describe_entry(const ExecutionRecord& r, const TraceEntry& e) {
       return "woken: schedule() returns";
     case OpKind::Wake:
       return fmt::format("  -> {}({}): now TASK_RUNNING", e.label, task_name(r, e.b));
+    case OpKind::WakeMiss:
+      return fmt::format("  -> try_to_wake_up({}): left as it is, {}", task_name(r, e.b), e.label);
+    case OpKind::LockWait:
+      return fmt::format("{}({}): still waiting, never taken", e.label, obj);
     case OpKind::Note:
       return e.label;
     default:

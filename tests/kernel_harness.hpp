@@ -218,12 +218,13 @@ inline std::string states_of(const ExecutionRecord& rec, TaskId task) {
 
 // The tasks a WakeUp entry made runnable, by name, in wake order: the Wake
 // entries that follow it ("n2, n1, x1"; "" when it woke nobody). The walk's
-// autoremove unlinks (WaitQueueRemove) stand between them.
+// autoremove unlinks (WaitQueueRemove) and the tasks it left (WakeMiss) stand between them.
 inline std::string woken_by(const ExecutionRecord& rec, std::size_t wake_up) {
   std::string out;
   for (std::size_t i = wake_up + 1;
        i < rec.trace.size() &&
-       (rec.trace[i].kind == OpKind::Wake || rec.trace[i].kind == OpKind::WaitQueueRemove);
+       (rec.trace[i].kind == OpKind::Wake || rec.trace[i].kind == OpKind::WakeMiss ||
+        rec.trace[i].kind == OpKind::WaitQueueRemove);
        ++i) {
     if (rec.trace[i].kind != OpKind::Wake) continue;
     if (!out.empty()) out += ", ";

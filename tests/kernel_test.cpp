@@ -937,11 +937,24 @@ TEST(Spinlock, AbbaDeadlockIsFoundByExhaustiveSearch) {
   STRCMP_EQUAL("deadlock", kind_of(r));
   UNSIGNED_LONGS_EQUAL(0, r.failure->finding.task);
   UNSIGNED_LONGS_EQUAL(p.world->b.id, r.failure->finding.object);
-  const std::string& why = r.failure->finding.explanation;
-  CHECK_TEXT(contains(why, "t0 waits for b, held by t1"), why.c_str());
-  CHECK_TEXT(contains(why, "t1 waits for a, held by t0"), why.c_str());
-  CHECK_TEXT(contains(r.failure->final_state, "  t0: waiting for b"),
+  const Finding& f = r.failure->finding;
+  STRCMP_EQUAL("lock-order inversion: t0 takes a then b, t1 takes b then a", f.summary.c_str());
+  const std::string& why = f.explanation;
+  CHECK_TEXT(contains(why, "t0 waits for b at tests/kernel_test.cpp:"), why.c_str());
+  CHECK_TEXT(contains(why, "t1 waits for a at tests/kernel_test.cpp:"), why.c_str());
+  CHECK_TEXT(contains(why, "t0 took a at #"), why.c_str());
+  CHECK_TEXT(contains(why, ", then wants b at tests/kernel_test.cpp:"), why.c_str());
+  CHECK_TEXT(contains(why, "t1 took b at #"), why.c_str());
+  CHECK_TEXT(contains(why, ", then wants a at tests/kernel_test.cpp:"), why.c_str());
+  CHECK_TEXT(contains(r.failure->final_state, "  t0: waiting for b, held by t1"),
              r.failure->final_state.c_str());
+  // The trace ends with both blocked acquisitions, each at its own source line.
+  const auto blocked = entries_of(*r.failure, OpKind::LockWait);
+  UNSIGNED_LONGS_EQUAL(2, blocked.size());
+  UNSIGNED_LONGS_EQUAL(p.world->b.id, r.failure->trace[blocked[0]].object);
+  UNSIGNED_LONGS_EQUAL(p.world->a.id, r.failure->trace[blocked[1]].object);
+  CHECK(r.failure->trace[blocked[0]].loc.line() != r.failure->trace[blocked[1]].loc.line());
+  CHECK(f.window_first != 0 && f.window_first < f.window_last);
 
   KernelProgram q;
   build_two_lockers(q, false);

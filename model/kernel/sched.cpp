@@ -128,9 +128,28 @@ void schedule(task_struct* current, SourceLoc loc) {
   ex.sleep(loc);
 }
 
+namespace {
+
+// Why try_to_wake_up() left a task as it was (a static string: the trace keeps the pointer).
+const char* wake_miss_label(unsigned task_state, unsigned mode) {
+  if (task_state == TASK_RUNNING) return "it is TASK_RUNNING already";
+  if (task_state == TASK_UNINTERRUPTIBLE && mode == TASK_INTERRUPTIBLE)
+    return "its state TASK_UNINTERRUPTIBLE does not match the wake's mode TASK_INTERRUPTIBLE";
+  if (task_state == TASK_INTERRUPTIBLE && mode == TASK_UNINTERRUPTIBLE)
+    return "its state TASK_INTERRUPTIBLE does not match the wake's mode TASK_UNINTERRUPTIBLE";
+  return "its state does not match the wake's mode";
+}
+
+}  // namespace
+
 int try_to_wake_up(task_struct* p, unsigned state, SourceLoc loc) {
-  if (!(p->state & state)) return 0;
   Execution& ex = p->k->ex();
+  if (!(p->state & state)) {
+    ex.record(OpKind::WakeMiss, p->obj, Access::Read, wake_miss_label(p->state, state), loc)
+        .result(p->state)
+        .detail(p->pid);
+    return 0;
+  }
   set_state(p, TASK_RUNNING);
   ex.wake(p->pid);
   ex.record(OpKind::Wake, p->obj, Access::Write, "try_to_wake_up", loc).detail(p->pid);
