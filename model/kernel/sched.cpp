@@ -123,6 +123,7 @@ void schedule(task_struct* current, SourceLoc loc) {
   OpRecord op = ex.step(OpKind::Schedule, current->obj, Access::Read, "schedule", loc);
   if (ex.holds_any(current->pid, ObjectKind::Spinlock))
     ex.fail(scheduling_while_atomic(ex, current->pid));
+  ex.observe(current->obj, loc);
   if (current->state == TASK_RUNNING) return;  // woken before it got here
   op.result(1);                                // set before sleep() records its Resume
   ex.sleep(loc);

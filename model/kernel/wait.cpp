@@ -3,6 +3,10 @@
 #include <algorithm>
 #include <cstddef>
 
+#include <fmt/format.h>
+
+#include "checker/diagnose.hpp"
+
 namespace wakecheck {
 namespace {
 
@@ -61,8 +65,46 @@ void enqueue(wait_queue_head* wq, wait_queue_entry* e, bool tail, const char* la
   rehash(wq);
 }
 
-void dequeue(wait_queue_head* wq, wait_queue_entry* e, const char* label, SourceLoc loc) {
-  list_del_init(&e->entry);
+bool linked_on(const wait_queue_head* wq, const wait_queue_entry* e) {
+  for (const list_head* n = wq->head.next; n != &wq->head; n = n->next)
+    if (n == &e->entry) return true;
+  return false;
+}
+
+// Removing an entry that list_del() poisoned, or one linked on another queue
+// (under the wrong queue's lock), corrupts Linux's lists: a finding with the
+// site, never a crash of the checker.
+[[noreturn]] void misuse(wait_queue_head* wq, wait_queue_entry* e, const char* label,
+                         const std::string& what, SourceLoc loc) {
+  Execution& ex = ex_of(wq);
+  const TaskId t = ex.current();
+  Finding f{
+      FindingKind::Invariant, t, wq->id, static_cast<std::uint32_t>(ex.trace().size()), "", ""};
+  f.summary =
+      fmt::format("{}: {} removes the wait_queue_entry of {} from {}, but {}", label,
+                  ex.task_name(t), ex.task_name(e->private_->pid), ex.object_name(wq->id), what);
+  f.explanation = fmt::format("  at {}\n", where(loc));
+  ex.fail(std::move(f));
+}
+
+enum class unlink { init, poison };  // list_del_init() or list_del()
+
+// Unlinks e from wq. An entry that is not linked at all (never added, or
+// unlinked already by autoremove_wake_function) is left as it is: Linux's
+// list_del of a self-linked entry changes nothing.
+void dequeue(wait_queue_head* wq, wait_queue_entry* e, unlink how, const char* label,
+             SourceLoc loc) {
+  if (list_poisoned(&e->entry))
+    misuse(wq, e, label, "list_del() removed it already and poisoned it (LIST_POISON1)", loc);
+  if (list_empty(&e->entry)) {
+    if (how == unlink::poison) list_del(&e->entry);
+    return;
+  }
+  if (!linked_on(wq, e)) misuse(wq, e, label, "it is queued on another wait queue", loc);
+  if (how == unlink::poison)
+    list_del(&e->entry);
+  else
+    list_del_init(&e->entry);
   std::vector<wait_queue_head*>& queued = e->private_->queued_on;
   queued.erase(std::find(queued.begin(), queued.end(), wq));
   ex_of(wq)
@@ -95,7 +137,7 @@ void sleep_on_common(wait_queue_head* wq, unsigned state, const char* label, Sou
   spin_unlock(&wq->lock, loc);
   schedule(current, loc);
   spin_lock_irq(&wq->lock, loc);
-  dequeue(wq, &wait, label, loc);
+  dequeue(wq, &wait, unlink::poison, label, loc);  // __remove_wait_queue: list_del
   spin_unlock_irqrestore(&wq->lock, flags, loc);
 }
 
@@ -114,7 +156,7 @@ int autoremove_wake_function(wait_queue_entry* wq_entry, unsigned mode, int flag
   const int ret = default_wake_function(wq_entry, mode, flags, key);
   if (ret) {
     const auto* k = static_cast<const wake_key*>(key);
-    dequeue(k->wq, wq_entry, "autoremove_wake_function", k->loc);
+    dequeue(k->wq, wq_entry, unlink::init, "autoremove_wake_function", k->loc);
   }
   return ret;
 }
@@ -150,13 +192,14 @@ void add_wait_queue_exclusive(wait_queue_head* wq, wait_queue_entry* e, SourceLo
 void remove_wait_queue(wait_queue_head* wq, wait_queue_entry* e, SourceLoc loc) {
   unsigned long flags;
   spin_lock_irqsave(&wq->lock, flags, loc);
-  dequeue(wq, e, "remove_wait_queue", loc);
+  dequeue(wq, e, unlink::poison, "remove_wait_queue", loc);
   spin_unlock_irqrestore(&wq->lock, flags, loc);
 }
 
 bool waitqueue_active(wait_queue_head* wq, SourceLoc loc) {
   OpRecord op =
       ex_of(wq).step(OpKind::WaitQueueActive, wq->id, Access::Read, "waitqueue_active", loc);
+  ex_of(wq).observe(wq->id, loc);
   const bool active = !list_empty(&wq->head);  // read once scheduled: the list as it is now
   op.result(active ? 1 : 0);
   return active;
@@ -178,7 +221,7 @@ void finish_wait(wait_queue_head* wq, wait_queue_entry* e, SourceLoc loc) {
   // autoremove may have unlinked already.
   if (list_empty(&e->entry)) return;
   spin_lock_irqsave(&wq->lock, flags, loc);
-  dequeue(wq, e, "finish_wait", loc);
+  dequeue(wq, e, unlink::init, "finish_wait", loc);
   spin_unlock_irqrestore(&wq->lock, flags, loc);
 }
 
