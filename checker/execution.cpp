@@ -254,7 +254,8 @@ void Execution::run(Scheduler& scheduler, Program& program) {
     }
     TaskId next = enabled_.front();
     if (enabled_.size() > 1) {
-      const std::optional<TaskId> pick = scheduler.pick_task(enabled_, fingerprint_);
+      const std::optional<TaskId> pick =
+          scheduler.pick_task(Decision{enabled_, fingerprint_, previous_, steps_});
       if (!pick) {
         cut_ = true;
         break;
@@ -263,6 +264,7 @@ void Execution::run(Scheduler& scheduler, Program& program) {
       decisions_.push_back(next);
     }
     ++steps_;
+    previous_ = next;
     resume(next);
   }
 }
@@ -329,6 +331,7 @@ void Execution::reset() {
   fingerprint_ = {};
   finding_ = {};
   steps_ = 0;
+  previous_ = kNoTask;
   cut_ = false;
   current_ = kNoTask;
 }

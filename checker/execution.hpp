@@ -216,6 +216,7 @@ class Execution {
   std::vector<TaskId> enabled_;
   boost::context::fiber engine_;  // the engine's continuation while a task runs
   TaskId current_ = kNoTask;
+  TaskId previous_ = kNoTask;  // the task that took the last scheduling point
   Fingerprint fingerprint_;
   Finding finding_;
   std::uint32_t steps_ = 0;

@@ -153,9 +153,7 @@ class KernelProgram final : public Program {
 class LowestFirstScheduler final : public Scheduler {
  public:
   bool begin_execution() override { return !std::exchange(ran_, true); }
-  std::optional<TaskId> pick_task(std::span<const TaskId> enabled, const Fingerprint&) override {
-    return enabled.front();
-  }
+  std::optional<TaskId> pick_task(const Decision& d) override { return d.enabled.front(); }
   void end_execution() override {}
 
  private:
