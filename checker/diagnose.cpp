@@ -280,8 +280,9 @@ Finding recursive_lock(const Execution& ex, TaskId task, ObjectId lock) {
   Finding f{FindingKind::Deadlock, task, lock, entry_number(ex.trace().size() - 1), "", ""};
   f.summary = fmt::format("{} takes {} again while holding it (recursive locking)",
                           ex.task_name(task), ex.object_name(lock));
-  f.explanation = fmt::format("  it already holds {} since {}; a spinlock does not nest.\n",
-                              ex.object_name(lock), lock_site(ex, lock));
+  f.explanation =
+      fmt::format("  it already holds {} since {}; a {} does not nest.\n", ex.object_name(lock),
+                  lock_site(ex, lock), object_kind_name(ex.object_kind(lock)));
   return f;
 }
 
@@ -469,7 +470,7 @@ void describe_final_state(const Execution& ex, std::string& out) {
   for (ObjectId o = 0; o < ex.object_count(); ++o) {
     if (ex.object_kind(o) == ObjectKind::Task) continue;
     std::string text;
-    if (ex.object_kind(o) == ObjectKind::Spinlock) {
+    if (is_lock(ex.object_kind(o))) {
       text = ex.owner(o) == kNoTask
                  ? "free"
                  : fmt::format("held by {} since {}", ex.task_name(ex.owner(o)), lock_site(ex, o));

@@ -13,6 +13,7 @@ enum class OpKind : std::uint8_t {
   TaskExit,      // a: the task's return value
   LockAcquire,   // object: lock. Scheduling point; enabled only while the lock is free
   LockRelease,   // object: lock
+  LockTry,       // object: lock. Scheduling point, always enabled. a: 1 if it took the lock
   Read,          // plain shared data, not a scheduling point. a: value read
   Write,         // plain shared data, not a scheduling point. a: value written
   AtomicRead,    // a: value read
@@ -38,7 +39,20 @@ enum class OpKind : std::uint8_t {
 // partial-order reduction and race detection.
 enum class Access : std::uint8_t { None, Read, Write, ReadWrite };
 
-enum class ObjectKind : std::uint8_t { Task, Spinlock, WaitQueue, Variable, Container, Ledger };
+enum class ObjectKind : std::uint8_t {
+  Task,
+  Spinlock,
+  Mutex,  // a sleeping lock: holding it across schedule() is allowed
+  WaitQueue,
+  Variable,
+  Container,
+  Ledger,
+};
+
+// Objects the engine's lock(), unlock() and try_lock() work on.
+inline bool is_lock(ObjectKind k) {
+  return k == ObjectKind::Spinlock || k == ObjectKind::Mutex;
+}
 
 const char* op_kind_name(OpKind kind);
 const char* object_kind_name(ObjectKind kind);

@@ -148,6 +148,14 @@ void Execution::unlock(ObjectId l, const char* label, SourceLoc loc) {
   set_owner(l, kNoTask);
 }
 
+bool Execution::try_lock(ObjectId l, const char* label, SourceLoc loc) {
+  OpRecord op = step(OpKind::LockTry, l, Access::ReadWrite, label, loc);
+  if (objects_[l].owner != kNoTask) return false;  // held, perhaps by this task: trylock fails
+  set_owner(l, current_);
+  op.result(1);
+  return true;
+}
+
 void Execution::set_owner(ObjectId l, TaskId owner) {
   objects_[l].owner = owner;
   objects_[l].taken_at = owner == kNoTask ? 0 : static_cast<std::uint32_t>(trace_.size());

@@ -110,6 +110,8 @@ class Execution {
   // Lock objects: acquisition waits while another task holds it.
   void lock(ObjectId lock, const char* label, SourceLoc loc);
   void unlock(ObjectId lock, const char* label, SourceLoc loc);
+  // Takes the lock if it is free; never waits. A scheduling point either way.
+  bool try_lock(ObjectId lock, const char* label, SourceLoc loc);
   // The current task sleeps until wake(); then records its Resume.
   void sleep(SourceLoc loc);
   // Makes a sleeping task runnable; false if it was not asleep.

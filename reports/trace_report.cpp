@@ -50,6 +50,8 @@ std::string describe_entry(const ExecutionRecord& r, const TraceEntry& e) {
     case OpKind::LockAcquire:
     case OpKind::LockRelease:
       return fmt::format("{}({})", e.label, obj);
+    case OpKind::LockTry:
+      return fmt::format("{}({}) = {}", e.label, obj, e.a);
     case OpKind::Read:
       return fmt::format("read {} = {}", obj, e.a);
     case OpKind::Write:

@@ -22,8 +22,11 @@
 #include "checker/replay.hpp"
 #include "checker/scheduler.hpp"
 #include "checker/shared.hpp"
+#include "model/kernel/completion.hpp"
 #include "model/kernel/list.hpp"
+#include "model/kernel/mutex.hpp"
 #include "model/kernel/sched.hpp"
+#include "model/kernel/semaphore.hpp"
 #include "model/kernel/spinlock.hpp"
 #include "model/kernel/wait.hpp"
 
@@ -31,7 +34,8 @@ namespace wakecheck::ktest {
 
 // The objects every test program may use. Object ids follow creation order:
 // wq.lock 0, wq 1, l 2, a 3, b 4, flag 5, wq2.lock 6, wq2 7, busy 8, items 9, len 10,
-// then one object per task. None of the data declares a guard: every access interleaves.
+// then the sleeping primitives (m; sem: count 1; done), then one object per task. None of the data
+// declares a guard: every access interleaves.
 struct World {
   explicit World(Execution& ex)
       : k(ex),
@@ -43,7 +47,10 @@ struct World {
         wq2(k, "wq2"),
         busy(ex, "busy", 0),
         items(ex, "items", 4),
-        len(ex, "len", 0) {}
+        len(ex, "len", 0),
+        m(k, "m"),
+        sem(k, "sem", 1),
+        done(k, "done") {}
 
   kernel k;
   wait_queue_head wq;
@@ -55,6 +62,9 @@ struct World {
   shared_var busy;
   shared_fifo items;
   shared_var len;
+  mutex m;
+  semaphore sem;
+  completion done;
   std::vector<task_struct*> task;  // by TaskId
   // What the tasks saw ("woken" -> 1, ...); survives the execution for the test to read.
   std::map<std::string, std::int64_t> seen;

@@ -210,8 +210,10 @@ TEST(ScenarioParse, UnknownVariant) {
 }
 
 TEST(ScenarioParse, UnknownStrategy) {
-  STRCMP_EQUAL("t.toml:12:12: unknown strategy 'dsf'; did you mean 'dfs'? (one of: dfs, pb, db, pct, random)",
-               error_of(std::string(kBase) + "[search]\nstrategy = \"dsf\"\n").c_str());
+  STRCMP_EQUAL(
+      "t.toml:12:12: unknown strategy 'dsf'; did you mean 'dfs'? (one of: dfs, pb, db, pct, "
+      "random)",
+      error_of(std::string(kBase) + "[search]\nstrategy = \"dsf\"\n").c_str());
 }
 
 TEST(ScenarioParse, UnknownFinding) {

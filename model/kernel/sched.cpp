@@ -20,22 +20,27 @@ void describe_task(const void* self, const Execution&, std::string& out) {
   out += fmt::format("state {}", task_state_name(static_cast<const task_struct*>(self)->state));
 }
 
-Finding scheduling_while_atomic(const Execution& ex, TaskId t) {
-  Finding f{FindingKind::SleepInAtomic,
-            t,
-            kNoObject,
-            static_cast<std::uint32_t>(ex.trace().size()),
-            "",
-            ""};
+// The first spinlock t holds (kNoObject: none). Holding one is atomic context.
+ObjectId held_spinlock(const Execution& ex, TaskId t) {
   for (ObjectId o = 0; o < ex.object_count(); ++o)
-    if (ex.object_kind(o) == ObjectKind::Spinlock && ex.owner(o) == t && f.object == kNoObject)
-      f.object = o;
-  const TraceEntry& taken = ex.trace()[ex.lock_taken_at(f.object) - 1];
-  f.summary = fmt::format("{} calls schedule() while holding spinlock {} (scheduling while atomic)",
-                          ex.task_name(t), ex.object_name(f.object));
+    if (ex.object_kind(o) == ObjectKind::Spinlock && ex.owner(o) == t) return o;
+  return kNoObject;
+}
+
+// `what`: "calls schedule()" or "calls mutex_lock(), which may sleep,"; `bug`:
+// the kernel's own words for it.
+Finding atomic_context(const Execution& ex, TaskId t, ObjectId lock, const std::string& what,
+                       const char* bug) {
+  Finding f{
+      FindingKind::SleepInAtomic, t, lock, static_cast<std::uint32_t>(ex.trace().size()), "", ""};
+  const TraceEntry& taken = ex.trace()[ex.lock_taken_at(lock) - 1];
+  f.summary = fmt::format("{} {} while holding spinlock {} ({})", ex.task_name(t), what,
+                          ex.object_name(lock), bug);
   f.explanation = fmt::format(
       "  {} was taken at #{} ({}). A task must not sleep holding a spinlock: release it first.\n",
-      ex.object_name(f.object), ex.lock_taken_at(f.object), where(taken.loc));
+      ex.object_name(lock), ex.lock_taken_at(lock), where(taken.loc));
+  f.window_first = ex.lock_taken_at(lock);
+  f.window_last = f.entry;
   return f;
 }
 
@@ -121,8 +126,8 @@ void __set_current_state(task_struct* current, unsigned state, SourceLoc loc) {
 void schedule(task_struct* current, SourceLoc loc) {
   Execution& ex = current->k->ex();
   OpRecord op = ex.step(OpKind::Schedule, current->obj, Access::Read, "schedule", loc);
-  if (ex.holds_any(current->pid, ObjectKind::Spinlock))
-    ex.fail(scheduling_while_atomic(ex, current->pid));
+  if (const ObjectId l = held_spinlock(ex, current->pid); l != kNoObject)
+    ex.fail(atomic_context(ex, current->pid, l, "calls schedule()", "scheduling while atomic"));
   ex.observe(current->obj, loc);
   if (current->state == TASK_RUNNING) return;  // woken before it got here
   op.result(1);                                // set before sleep() records its Resume
@@ -142,6 +147,15 @@ const char* wake_miss_label(unsigned task_state, unsigned mode) {
 }
 
 }  // namespace
+
+void might_sleep(task_struct* current, const char* caller, SourceLoc loc) {
+  Execution& ex = current->k->ex();
+  const ObjectId l = held_spinlock(ex, current->pid);
+  if (l == kNoObject) return;
+  ex.record(OpKind::Note, current->obj, Access::None, caller, loc);
+  ex.fail(atomic_context(ex, current->pid, l, fmt::format("calls {}(), which may sleep,", caller),
+                         "sleeping function called from invalid context"));
+}
 
 int try_to_wake_up(task_struct* p, unsigned state, SourceLoc loc) {
   Execution& ex = p->k->ex();

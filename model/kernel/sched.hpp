@@ -68,6 +68,12 @@ void __set_current_state(task_struct* current, unsigned state,
 // "scheduling while atomic" bug.
 void schedule(task_struct* current, SourceLoc loc = SourceLoc::current());
 
+// might_sleep() (kernel/sched/core.c __might_sleep): every primitive that may
+// sleep calls it first, so calling one while holding a spinlock is reported
+// ("BUG: sleeping function called from invalid context") even in the
+// executions where it does not sleep. `caller` names the primitive.
+void might_sleep(task_struct* current, const char* caller, SourceLoc loc);
+
 // try_to_wake_up(): if p's state matches `state`, set TASK_RUNNING and make it
 // runnable; returns 1, else 0. Not a scheduling point: callers hold the wait
 // queue's lock or are one themselves.

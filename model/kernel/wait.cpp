@@ -141,6 +141,47 @@ void sleep_on_common(wait_queue_head* wq, unsigned state, const char* label, Sou
   spin_unlock_irqrestore(&wq->lock, flags, loc);
 }
 
+// __wake_up_common(): the caller holds wq->lock. Walks the list in order
+// calling each entry's func; an exclusive entry that was woken counts against
+// nr_exclusive, and the walk stops when that reaches 0 (0 to begin with: all).
+int walk(wait_queue_head* wq, unsigned mode, int nr_exclusive, const char* label, SourceLoc loc) {
+  Execution& ex = ex_of(wq);
+  OpRecord op = ex.record(OpKind::WakeUp, wq->id, Access::ReadWrite, label, loc);
+  int woken = 0;
+  int looked = 0;
+  wake_key key{loc, wq};
+  for (list_head *n = wq->head.next, *next = n->next; n != &wq->head; n = next, next = n->next) {
+    wait_queue_entry* e = entry_of(n);
+    const unsigned entry_flags = e->flags;
+    ++looked;
+    const int ret = e->func(e, mode, 0, &key);
+    woken += ret;
+    if (ret && (entry_flags & WQ_FLAG_EXCLUSIVE) && !--nr_exclusive) break;
+  }
+  op.result(woken).detail(looked);  // its Wake entries follow it
+  rehash(wq);
+  return woken;
+}
+
+// The __ and _locked forms expect the caller to hold the queue's lock (as
+// lockdep_assert_held() checks in Linux): a finding when it does not.
+void require_locked(wait_queue_head* wq, const char* label, SourceLoc loc) {
+  Execution& ex = ex_of(wq);
+  if (ex.owner(wq->lock.id) == ex.current()) return;
+  Finding f{FindingKind::Invariant,
+            ex.current(),
+            wq->id,
+            static_cast<std::uint32_t>(ex.trace().size()),
+            "",
+            ""};
+  f.summary = fmt::format("{} calls {}({}) without holding {}", ex.task_name(ex.current()), label,
+                          ex.object_name(wq->id), ex.object_name(wq->lock.id));
+  f.explanation =
+      fmt::format("  at {}: the locked forms change the list without taking its lock themselves.\n",
+                  where(loc));
+  ex.fail(std::move(f));
+}
+
 }  // namespace
 
 bool mark_dangling_entries(task_struct* p) {
@@ -228,24 +269,31 @@ void finish_wait(wait_queue_head* wq, wait_queue_entry* e, SourceLoc loc) {
 int __wake_up(wait_queue_head* wq, unsigned mode, int nr_exclusive, const char* label,
               SourceLoc loc) {
   unsigned long flags;
-  Execution& ex = ex_of(wq);
   spin_lock_irqsave(&wq->lock, flags, loc);
-  OpRecord op = ex.record(OpKind::WakeUp, wq->id, Access::ReadWrite, label, loc);
-  int woken = 0;
-  int looked = 0;
-  wake_key key{loc, wq};
-  for (list_head *n = wq->head.next, *next = n->next; n != &wq->head; n = next, next = n->next) {
-    wait_queue_entry* e = entry_of(n);
-    const unsigned entry_flags = e->flags;
-    ++looked;
-    const int ret = e->func(e, mode, 0, &key);
-    woken += ret;
-    if (ret && (entry_flags & WQ_FLAG_EXCLUSIVE) && !--nr_exclusive) break;
-  }
-  op.result(woken).detail(looked);  // its Wake entries follow it
-  rehash(wq);
+  const int woken = walk(wq, mode, nr_exclusive, label, loc);
   spin_unlock_irqrestore(&wq->lock, flags, loc);
   return woken;
+}
+
+int __wake_up_locked(wait_queue_head* wq, unsigned mode, int nr_exclusive, const char* label,
+                     SourceLoc loc) {
+  require_locked(wq, label, loc);
+  return walk(wq, mode, nr_exclusive, label, loc);
+}
+
+void __add_wait_queue(wait_queue_head* wq, wait_queue_entry* e, SourceLoc loc) {
+  require_locked(wq, "__add_wait_queue", loc);
+  enqueue(wq, e, false, "__add_wait_queue", loc);
+}
+
+void __add_wait_queue_entry_tail(wait_queue_head* wq, wait_queue_entry* e, SourceLoc loc) {
+  require_locked(wq, "__add_wait_queue_entry_tail", loc);
+  enqueue(wq, e, true, "__add_wait_queue_entry_tail", loc);
+}
+
+void __remove_wait_queue(wait_queue_head* wq, wait_queue_entry* e, SourceLoc loc) {
+  require_locked(wq, "__remove_wait_queue", loc);
+  dequeue(wq, e, unlink::poison, "__remove_wait_queue", loc);
 }
 
 void sleep_on(wait_queue_head* wq, SourceLoc loc) {
