@@ -341,6 +341,31 @@ Finding container_misuse(const Execution& ex, ObjectId container, const char* wh
   return f;
 }
 
+Finding data_race(const Execution& ex, ObjectId obj, TaskId other, std::uint32_t other_entry,
+                  bool other_write) {
+  const auto& trace = ex.trace();
+  const TaskId me = ex.current();
+  const TraceEntry& mine = trace.back();
+  const TraceEntry& theirs = trace[other_entry - 1];
+  const ObjectId guard = ex.guard(obj);
+  const bool mine_write = mine.access != Access::Read;
+  Finding f{FindingKind::DataRace, me, obj, entry_number(trace.size() - 1), "", ""};
+  f.summary = fmt::format("data race on {}: {} {} it and {} {} it, unordered by {} or a wake",
+                          ex.object_name(obj), ex.task_name(other), other_write ? "wrote" : "read",
+                          ex.task_name(me), mine_write ? "writes" : "reads", ex.object_name(guard));
+  const auto held = [&](const TraceEntry& e) { return e.scheduling_point ? "without" : "holding"; };
+  f.explanation = fmt::format(
+      "  #{} {} {} {} at {}, {} {}\n  #{} {} {} {} at {}, {} {}\n"
+      "  {} is declared guarded by {}: take it around every access.\n",
+      other_entry, ex.task_name(other), other_write ? "wrote" : "read", ex.object_name(obj),
+      where(theirs.loc), held(theirs), ex.object_name(guard), f.entry, ex.task_name(me),
+      mine_write ? "writes" : "reads", ex.object_name(obj), where(mine.loc), held(mine),
+      ex.object_name(guard), ex.object_name(obj), ex.object_name(guard));
+  f.window_first = other_entry;
+  f.window_last = f.entry;
+  return f;
+}
+
 Finding livelock(const Execution& ex, std::uint32_t max_steps) {
   Finding f{FindingKind::Livelock, kNoTask, kNoObject, entry_number(ex.trace().size() - 1), "", ""};
   f.summary = fmt::format("the execution did not end within {} steps", max_steps);

@@ -140,11 +140,13 @@ void Execution::lock(ObjectId l, const char* label, SourceLoc loc) {
   }
   step(OpKind::LockAcquire, l, Access::ReadWrite, label, loc);
   set_owner(l, current_);
+  if (races_.active()) races_.acquire(current_, l);
 }
 
 void Execution::unlock(ObjectId l, const char* label, SourceLoc loc) {
   step(OpKind::LockRelease, l, Access::ReadWrite, label, loc);
   if (objects_[l].owner != current_) fail(bad_unlock(*this, current_, l));
+  if (races_.active()) races_.release(current_, l);
   set_owner(l, kNoTask);
 }
 
@@ -152,6 +154,7 @@ bool Execution::try_lock(ObjectId l, const char* label, SourceLoc loc) {
   OpRecord op = step(OpKind::LockTry, l, Access::ReadWrite, label, loc);
   if (objects_[l].owner != kNoTask) return false;  // held, perhaps by this task: trylock fails
   set_owner(l, current_);
+  if (races_.active()) races_.acquire(current_, l);
   op.result(1);
   return true;
 }
@@ -175,6 +178,9 @@ void Execution::sleep(SourceLoc loc) {
 }
 
 bool Execution::wake(TaskId t) {
+  // A wake orders the waker's past before the woken task's future, also when
+  // it lands before the task reached schedule() (try_to_wake_up's barrier).
+  if (races_.active() && current_ != kNoTask) races_.wake(current_, t);
   if (tasks_[t].status != TaskStatus::Sleeping) return false;
   tasks_[t].status = TaskStatus::Runnable;
   retally_task(t);
@@ -228,7 +234,16 @@ void Execution::resume(TaskId t) {
   current_ = kNoTask;
 }
 
+void Execution::check_race(ObjectId obj, bool write, std::size_t index) {
+  const auto entry = static_cast<std::uint32_t>(index + 1);
+  const RaceDetector::Conflict c = races_.access(current_, obj, write, entry);
+  if (c.task != kNoTask) raise(data_race(*this, obj, c.task, c.entry, c.write));
+}
+
 void Execution::start_tasks() {
+  bool guarded = false;
+  for (const Object& o : objects_) guarded = guarded || o.guard != kNoObject;
+  if (guarded) races_.start(tasks_.size(), objects_.size());
   // Each task runs alone up to its first visible operation: what it does
   // before that is local to it, so no interleaving is lost.
   for (TaskId t = 0; t < tasks_.size() && !finding_; ++t) {
@@ -336,6 +351,7 @@ void Execution::reset() {
   trace_.clear();
   decisions_.clear();
   enabled_.clear();
+  races_ = {};
   fingerprint_ = {};
   finding_ = {};
   steps_ = 0;

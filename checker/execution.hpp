@@ -20,6 +20,7 @@
 
 #include "checker/finding.hpp"
 #include "checker/hash.hpp"
+#include "checker/race.hpp"
 #include "checker/stack_pool.hpp"
 #include "checker/trace.hpp"
 
@@ -75,14 +76,18 @@ class Execution {
   // Declares that `lock` guards the data object `obj` (the kernel's
   // __guarded_by): accesses made holding it need not be scheduling points.
   void set_guard(ObjectId obj, ObjectId lock) { objects_[obj].guard = lock; }
+  ObjectId guard(ObjectId obj) const { return objects_[obj].guard; }
   // A plain access to shared data: only recorded while the task holds the
   // object's declared guard, a scheduling point otherwise (no guard declared,
   // or accessed without it), so every unguarded access interleaves.
+  // Guarded data is also checked for data races (checker/race.hpp).
   OpRecord access(OpKind kind, ObjectId obj, Access access, const char* label, SourceLoc loc) {
     const ObjectId guard = objects_[obj].guard;
-    return guard != kNoObject && objects_[guard].owner == current_
-               ? record(kind, obj, access, label, loc)
-               : step(kind, obj, access, label, loc);
+    if (guard == kNoObject) return step(kind, obj, access, label, loc);
+    OpRecord op = objects_[guard].owner == current_ ? record(kind, obj, access, label, loc)
+                                                    : step(kind, obj, access, label, loc);
+    if (races_.active()) check_race(obj, access != Access::Read, op.index());
+    return op;
   }
   // The one way data wrappers touch their value: access(), then `op` computes
   // the result from the state as it is once the task is scheduled, and that
@@ -114,7 +119,8 @@ class Execution {
   bool try_lock(ObjectId lock, const char* label, SourceLoc loc);
   // The current task sleeps until wake(); then records its Resume.
   void sleep(SourceLoc loc);
-  // Makes a sleeping task runnable; false if it was not asleep.
+  // The model woke `task` (its state matched): a happens-before edge from the
+  // current task, and a sleeping task becomes runnable; false if it was not asleep.
   bool wake(TaskId task);
   void set_hash(ObjectId obj, std::uint64_t hash);
   // Remembers the wait queue `task` was last enqueued on, for end-of-execution diagnosis.
@@ -208,6 +214,7 @@ class Execution {
   void retally_task(TaskId t);
   void set_owner(ObjectId lock, TaskId owner);
   void check_observe(ObjectId obj, SourceLoc loc);
+  void check_race(ObjectId obj, bool write, std::size_t index);
 
   StackPool& stacks_;
   std::uint32_t max_steps_;
@@ -224,6 +231,7 @@ class Execution {
   std::uint32_t steps_ = 0;
   bool cut_ = false;
   bool checked_ = false;
+  RaceDetector races_;  // active only when some data declares a guard
 };
 
 inline OpRecord& OpRecord::result(std::int64_t a) {

@@ -34,7 +34,8 @@ namespace wakecheck::ktest {
 
 // The objects every test program may use. Object ids follow creation order:
 // wq.lock 0, wq 1, l 2, a 3, b 4, flag 5, wq2.lock 6, wq2 7, busy 8, items 9, len 10,
-// then the sleeping primitives (m; sem: count 1; done), then one object per task. None of the data
+// then the sleeping primitives (m; sem: count 1; done), counter (guarded by l),
+// then one object per task. None of the data
 // declares a guard: every access interleaves.
 struct World {
   explicit World(Execution& ex)
@@ -50,7 +51,8 @@ struct World {
         len(ex, "len", 0),
         m(k, "m"),
         sem(k, "sem", 1),
-        done(k, "done") {}
+        done(k, "done"),
+        counter(ex, "counter", 0, l.id) {}
 
   kernel k;
   wait_queue_head wq;
@@ -65,6 +67,7 @@ struct World {
   mutex m;
   semaphore sem;
   completion done;
+  shared_var counter;              // declared guarded by l: checked for data races
   std::vector<task_struct*> task;  // by TaskId
   // What the tasks saw ("woken" -> 1, ...); survives the execution for the test to read.
   std::map<std::string, std::int64_t> seen;

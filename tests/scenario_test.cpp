@@ -220,7 +220,7 @@ TEST(ScenarioParse, UnknownFinding) {
   STRCMP_EQUAL(
       "t.toml:12:11: unknown finding 'lost_wakeup'; did you mean 'lost-wakeup'? (one of: none, "
       "lost-wakeup, leaked-lock, deadlock, invariant, sleep-in-atomic, bad-unlock, livelock, "
-      "model-error)",
+      "model-error, data-race)",
       error_of(std::string(kBase) + "[expect]\nfinding = \"lost_wakeup\"\n").c_str());
 }
 

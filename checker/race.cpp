@@ -1,0 +1,53 @@
+#include "checker/race.hpp"
+
+#include <algorithm>
+
+namespace wakecheck {
+
+void RaceDetector::start(std::size_t tasks, std::size_t objects) {
+  tasks_ = tasks;
+  clocks_.assign(tasks, std::vector<std::uint32_t>(tasks, 0));
+  for (TaskId t = 0; t < tasks; ++t) clocks_[t][t] = 1;
+  released_.assign(objects, std::vector<std::uint32_t>(tasks, 0));
+  writer_.assign(objects, kNoTask);
+  write_.assign(objects, Epoch{});
+  reads_.assign(objects, std::vector<Epoch>(tasks));
+}
+
+void RaceDetector::join(std::vector<std::uint32_t>& into, const std::vector<std::uint32_t>& from) {
+  for (std::size_t i = 0; i < tasks_; ++i) into[i] = std::max(into[i], from[i]);
+}
+
+void RaceDetector::acquire(TaskId t, ObjectId lock) {
+  join(clocks_[t], released_[lock]);
+}
+
+void RaceDetector::release(TaskId t, ObjectId lock) {
+  released_[lock] = clocks_[t];
+  ++clocks_[t][t];
+}
+
+void RaceDetector::wake(TaskId waker, TaskId woken) {
+  join(clocks_[woken], clocks_[waker]);
+  ++clocks_[waker][waker];
+}
+
+RaceDetector::Conflict RaceDetector::access(TaskId t, ObjectId obj, bool write,
+                                            std::uint32_t entry) {
+  Conflict c;
+  const TaskId w = writer_[obj];
+  if (w != kNoTask && w != t && !before(write_[obj], w, t)) c = {w, write_[obj].entry, true};
+  std::vector<Epoch>& reads = reads_[obj];
+  if (write) {
+    for (TaskId u = 0; u < tasks_ && c.task == kNoTask; ++u)
+      if (u != t && reads[u].clock != 0 && !before(reads[u], u, t)) c = {u, reads[u].entry, false};
+    writer_[obj] = t;
+    write_[obj] = {clocks_[t][t], entry};
+    std::fill(reads.begin(), reads.end(), Epoch{});
+  } else {
+    reads[t] = {clocks_[t][t], entry};
+  }
+  return c;
+}
+
+}  // namespace wakecheck
