@@ -40,6 +40,8 @@ const char* op_kind_name(OpKind kind) {
       return "wake-miss";
     case OpKind::LockWait:
       return "lock-wait";
+    case OpKind::WastedWakeup:
+      return "wasted-wakeup";
     case OpKind::Note:
       return "note";
   }

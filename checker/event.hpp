@@ -29,6 +29,9 @@ enum class OpKind : std::uint8_t {
   // object: a task a wake looked at and left as it was (its state did not match
   // the wake's mode). a: its state; b: its TaskId; label says why.
   WakeMiss,
+  // object: a wait queue. A task woken from it found nothing to do and waits
+  // again (a wasted wakeup). a: the trace entry (1-based) of the Wake; b: the task.
+  WastedWakeup,
   // object: the lock a task still waits for when the execution ends (it never
   // got it). Recorded at the end so that the trace shows every blocked acquisition.
   LockWait,

@@ -191,8 +191,13 @@ void Execution::set_hash(ObjectId o, std::uint64_t hash) {
   Object& obj = objects_[o];
   remove_term(fingerprint_, obj.term);
   obj.hash = hash;
-  obj.term = fingerprint_term(kObjectSalt ^ o, hash);
+  obj.term = fingerprint_term(kObjectSalt ^ o, obj.wasted == 0 ? hash : fold(hash, obj.wasted));
   add_term(fingerprint_, obj.term);
+}
+
+void Execution::wasted_wakeup(ObjectId o) {
+  ++objects_[o].wasted;
+  set_hash(o, objects_[o].hash);
 }
 
 void Execution::fold_history(TaskId t) {
@@ -331,7 +336,7 @@ ExecutionRecord Execution::snapshot() const {
   r.decisions = decisions_;
   r.steps = steps_;
   for (const Task& t : tasks_) r.task_names.push_back(t.name);
-  for (const Object& o : objects_) r.objects.push_back({o.name, o.kind});
+  for (const Object& o : objects_) r.objects.push_back({o.name, o.kind, o.wasted});
   describe_final_state(*this, r.final_state);
   return r;
 }

@@ -83,6 +83,7 @@ class Execution {
   // Guarded data is also checked for data races (checker/race.hpp).
   OpRecord access(OpKind kind, ObjectId obj, Access access, const char* label, SourceLoc loc) {
     const ObjectId guard = objects_[obj].guard;
+    if (access != Access::Read) ++tasks_[current_].writes;
     if (guard == kNoObject) return step(kind, obj, access, label, loc);
     OpRecord op = objects_[guard].owner == current_ ? record(kind, obj, access, label, loc)
                                                     : step(kind, obj, access, label, loc);
@@ -125,6 +126,13 @@ class Execution {
   void set_hash(ObjectId obj, std::uint64_t hash);
   // Remembers the wait queue `task` was last enqueued on, for end-of-execution diagnosis.
   void note_wait_queue(TaskId task, ObjectId wq) { tasks_[task].last_wait_queue = wq; }
+  // A wasted wakeup on `obj` (a wait queue): a task woken from it found nothing
+  // to do and waits again. Counted per object; part of the state fingerprint,
+  // so that state caching keeps the worst case over a search exact.
+  void wasted_wakeup(ObjectId obj);
+  std::uint32_t wasted(ObjectId obj) const { return objects_[obj].wasted; }
+  // Writes task t made to shared data (variables, containers) so far.
+  std::uint32_t writes(TaskId t) const { return tasks_[t].writes; }
   // Raises a finding; the first one raised in an execution wins.
   void raise(Finding f);
   // Raises a finding from task code and stops the task for good.
@@ -186,6 +194,7 @@ class Execution {
     ObjectId last_wait_queue = kNoObject;
     ObjectId object = kNoObject;
     int exit_code = 0;
+    std::uint32_t writes = 0;  // writes to shared data so far: a woken task's progress
     Fingerprint term;
   };
   struct Object {
@@ -198,6 +207,7 @@ class Execution {
     std::uint32_t taken_at = 0;
     DescribeFn describe = nullptr;
     const void* self = nullptr;
+    std::uint32_t wasted = 0;  // wasted wakeups counted against it (a wait queue)
   };
 
   void start_tasks();

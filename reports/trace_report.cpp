@@ -72,6 +72,8 @@ std::string describe_entry(const ExecutionRecord& r, const TraceEntry& e) {
       return fmt::format("  -> {}({}): now TASK_RUNNING", e.label, task_name(r, e.b));
     case OpKind::WakeMiss:
       return fmt::format("  -> try_to_wake_up({}): left as it is, {}", task_name(r, e.b), e.label);
+    case OpKind::WastedWakeup:
+      return fmt::format("wasted wakeup on {}: woken at #{}, found nothing, waits again", obj, e.a);
     case OpKind::LockWait:
       return fmt::format("{}({}): still waiting, never taken", e.label, obj);
     case OpKind::Note:

@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <utility>
+
 #include "checker/diagnose.hpp"
 #include "model/kernel/wait.hpp"
 
@@ -123,12 +126,27 @@ void __set_current_state(task_struct* current, unsigned state, SourceLoc loc) {
   set_state(current, state);
 }
 
+// A task woken from a wait queue that goes back to sleep on it without having
+// written any shared data found its condition still false: a wasted wakeup.
+void count_wasted_wakeup(task_struct* p, SourceLoc loc) {
+  wait_queue_head* wq = std::exchange(p->woken_from, nullptr);
+  if (wq == nullptr) return;
+  Execution& ex = p->k->ex();
+  if (ex.writes(p->pid) != p->writes_at_wake) return;
+  if (std::find(p->queued_on.begin(), p->queued_on.end(), wq) == p->queued_on.end()) return;
+  ex.wasted_wakeup(wq->id);
+  ex.record(OpKind::WastedWakeup, wq->id, Access::None, "wasted wakeup", loc)
+      .result(p->woken_at)
+      .detail(p->pid);
+}
+
 void schedule(task_struct* current, SourceLoc loc) {
   Execution& ex = current->k->ex();
   OpRecord op = ex.step(OpKind::Schedule, current->obj, Access::Read, "schedule", loc);
   if (const ObjectId l = held_spinlock(ex, current->pid); l != kNoObject)
     ex.fail(atomic_context(ex, current->pid, l, "calls schedule()", "scheduling while atomic"));
   ex.observe(current->obj, loc);
+  count_wasted_wakeup(current, loc);
   if (current->state == TASK_RUNNING) return;  // woken before it got here
   op.result(1);                                // set before sleep() records its Resume
   ex.sleep(loc);

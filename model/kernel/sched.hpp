@@ -31,6 +31,13 @@ struct task_struct {
   // per entry). Entries live on the task's stack, so one still linked when it
   // returns dangles. Reserved at creation: no allocation when queueing.
   std::vector<struct wait_queue_head*> queued_on;
+  // Set when a wake_up walk of a wait queue woke this task: which queue, the
+  // trace entry of the wake, and how many shared writes the task had made. If
+  // it calls schedule() again while still queued there, with no write since,
+  // it found nothing to do: a wasted wakeup.
+  struct wait_queue_head* woken_from = nullptr;
+  std::uint32_t woken_at = 0;
+  std::uint32_t writes_at_wake = 0;
 };
 
 // The simulated kernel of one execution: its tasks. Objects (locks, wait

@@ -190,7 +190,16 @@ bool mark_dangling_entries(task_struct* p) {
 }
 
 int default_wake_function(wait_queue_entry* wq_entry, unsigned mode, int, void* key) {
-  return try_to_wake_up(wq_entry->private_, mode, static_cast<const wake_key*>(key)->loc);
+  const auto* k = static_cast<const wake_key*>(key);
+  task_struct* p = wq_entry->private_;
+  const int woke = try_to_wake_up(p, mode, k->loc);
+  if (woke) {  // remember the wake, to tell a wasted one (sched.cpp)
+    Execution& ex = p->k->ex();
+    p->woken_from = k->wq;
+    p->woken_at = static_cast<std::uint32_t>(ex.trace().size());  // its Wake entry
+    p->writes_at_wake = ex.writes(p->pid);
+  }
+  return woke;
 }
 
 int autoremove_wake_function(wait_queue_entry* wq_entry, unsigned mode, int flags, void* key) {

@@ -157,6 +157,7 @@ void __wait_event(wait_queue_head* wq, unsigned state, bool exclusive, Cond cond
     if (cond()) break;
     schedule(current, loc);
   }
+  current->woken_from = nullptr;  // its condition held: the last wake was not wasted
   finish_wait(wq, &wait, loc);
 }
 
@@ -194,6 +195,7 @@ void wait_event_lock_irq(wait_queue_head* wq, Cond cond, spinlock_t* lock,
     schedule(current, loc);
     spin_lock_irq(lock, loc);
   }
+  current->woken_from = nullptr;  // its condition held: the last wake was not wasted
   finish_wait(wq, &wait, loc);
 }
 
