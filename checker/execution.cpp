@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "checker/diagnose.hpp"
+#include "checker/outside_task.hpp"
 #include "checker/program.hpp"
 #include "checker/scheduler.hpp"
 
@@ -88,6 +89,7 @@ void Execution::finish_task(TaskId t, int code) {
 
 TraceEntry& Execution::append(OpKind kind, ObjectId obj, Access access, const char* label,
                               SourceLoc loc, bool scheduling_point) {
+  if (current_ == kNoTask) called_outside_a_task(label, loc);
   TraceEntry& e = trace_.emplace_back();
   e.task = current_;
   e.object = obj;
@@ -101,6 +103,7 @@ TraceEntry& Execution::append(OpKind kind, ObjectId obj, Access access, const ch
 
 TraceEntry& Execution::step(OpKind kind, ObjectId obj, Access access, const char* label,
                             SourceLoc loc) {
+  if (current_ == kNoTask) called_outside_a_task(label, loc);
   Task& t = tasks_[current_];
   t.pending = kind;
   t.pending_object = obj;

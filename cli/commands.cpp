@@ -18,6 +18,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
+std::string shown_path(const Scenario& s) {
+  return s.path.empty() ? "in code" : s.path;
+}
+
 std::string stem_of(const std::string& path) {
   return fs::path(path).stem().string();
 }
@@ -65,18 +69,26 @@ void write_artifacts(const Console& io, const Scenario& s, const std::string& st
 
 }  // namespace
 
-CheckOutcome check_scenario(const Scenario& s, const std::string& strategy) {
-  const ModelInfo* model = find_model(s.model);
+CheckOutcome check_scenario(const Scenario& given, const std::string& strategy) {
+  Scenario s = given;
+  validate_scenario(s);
   const StrategyInfo* info = find_strategy(strategy.empty() ? s.strategy : strategy);
-  auto program = model->make(s.variant, s.workload);
+  if (info == nullptr) throw ScenarioError(strategy_error(strategy));
+  auto program = find_model(s.model)->make(s.variant, s.params);
   auto scheduler = info->make(StrategyOptions{s.seed, s.state_caching});
   const auto start = std::chrono::steady_clock::now();
   CheckOutcome o;
   o.result = explore(*program, *scheduler, SearchLimits{s.max_executions, s.max_steps});
   o.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   o.found = o.result.failure ? o.result.failure->finding.kind : FindingKind::None;
-  o.met = o.result.problem.empty() && o.found == s.expect;
+  if (!o.result.problem.empty() && !o.result.failure) o.found = FindingKind::ModelError;
+  o.met = o.found == s.expect;
+  if (o.result.failure) o.trace = format_trace(*o.result.failure, {s.name, shown_path(s)});
   return o;
+}
+
+CheckOutcome check_scenario_file(const std::string& path) {
+  return check_scenario(load_scenario(path));
 }
 
 int run_command(const Console& io, const std::string& scenario_path, const std::string& strategy,
@@ -93,12 +105,9 @@ int run_command(const Console& io, const std::string& scenario_path, const std::
     return kExitBadInput;
   }
   CheckOutcome o = check_scenario(s, strategy);
-  if (!o.result.problem.empty()) {
-    fmt::print(io.err, "wakecheck: {}: {}\n", s.path, o.result.problem);
-    return kExitNotMet;
-  }
-  if (o.result.failure)
-    fmt::print(io.out, "{}\n", format_trace(*o.result.failure, {s.name, s.path}));
+  if (!o.result.problem.empty())
+    fmt::print(io.out, "finding: {}: {}\n\n", finding_name(o.found), o.result.problem);
+  if (o.result.failure) fmt::print(io.out, "{}\n", o.trace);
   fmt::print(io.out, "{}: {} ({})\nexpected: {}: {}\n", s.name, finding_name(o.found), counts(s, o),
              finding_name(s.expect), o.met ? "met" : "NOT met");
   if (o.result.failure) {

@@ -72,7 +72,7 @@ int replay_command(const Console& io, const std::string& schedule_path,
   Loaded l;
   if (!load(io, schedule_path, l)) return kExitBadInput;
   const Scenario& s = l.scenario;
-  auto program = find_model(s.model)->make(s.variant, s.workload);
+  auto program = find_model(s.model)->make(s.variant, s.params);
   ReplayScheduler replay(l.schedule.decisions, names_in(l.schedule));
   SearchResult result = explore(*program, replay, SearchLimits{1, s.max_steps});
   std::string problem = result.problem;

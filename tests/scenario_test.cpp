@@ -304,10 +304,10 @@ TEST(ScenarioLoad, FullFileRoundTripsEveryField) {
   STRCMP_EQUAL("wake_up_all wakes every consumer for one item", s.description.c_str());
   STRCMP_EQUAL("boundedq", s.model.c_str());
   STRCMP_EQUAL("herd", s.variant.c_str());
-  CHECK_EQUAL(2, s.workload.producers);
-  CHECK_EQUAL(3, s.workload.consumers);
-  CHECK_EQUAL(3, s.workload.items);
-  CHECK_EQUAL(2, s.workload.capacity);
+  CHECK_EQUAL(2, s.params.get("producers"));
+  CHECK_EQUAL(3, s.params.get("consumers"));
+  CHECK_EQUAL(3, s.params.get("items"));
+  CHECK_EQUAL(2, s.params.get("capacity"));
   STRCMP_EQUAL("random", s.strategy.c_str());
   CHECK_EQUAL(5000u, s.max_executions);
   CHECK_EQUAL(20000u, s.max_steps);
