@@ -52,14 +52,31 @@ std::string counts(const Scenario& s, const CheckOutcome& o) {
   return scope + fmt::format(", {:.2f} s", o.seconds);
 }
 
+// `path` as seen from directory `dir` (lexically: both are made absolute
+// against the working directory), so a schedule in `dir` finds its scenario
+// wherever the two are moved together.
+std::string relative_to(const std::string& path, const std::string& dir) {
+  const fs::path file = fs::absolute(path).lexically_normal();
+  const fs::path rel = file.lexically_relative(fs::absolute(dir).lexically_normal());
+  return rel.empty() ? file.string() : rel.string();
+}
+
 void write_artifacts(const Console& io, const Scenario& s, const std::string& strategy,
                      const ExecutionRecord& r, const std::string& out_dir) {
   fs::create_directories(out_dir);
   const std::string trace_path = (fs::path(out_dir) / "trace.txt").string();
   const std::string schedule_path = (fs::path(out_dir) / (stem_of(s.path) + ".schedule")).string();
-  ScheduleFile sf{
-      s.path, s.name, s.content_hash, strategy, finding_name(r.finding.kind), r.steps, r.decisions,
-      {},     {}};
+  ScheduleFile sf;
+  sf.scenario_file = s.path;
+  sf.scenario_relative = relative_to(s.path, out_dir);
+  sf.scenario_name = s.name;
+  sf.scenario_hash = s.content_hash;
+  sf.model = s.model;
+  sf.model_version = find_model(s.model)->version();
+  sf.strategy = strategy;
+  sf.finding = finding_name(r.finding.kind);
+  sf.steps = r.steps;
+  sf.decisions = r.decisions;
   for (TaskId t : r.decisions) sf.decision_names.push_back(r.task_names[t]);
   write_files_atomically(
       {{trace_path, format_trace(r, {s.name, s.path})}, {schedule_path, write_schedule(sf)}});
