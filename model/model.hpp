@@ -95,13 +95,13 @@ struct param_issue {
 };
 
 struct model_spec {
-  std::string name;  // what `model = "..."` names: letters, digits, '_' and '-'
+  std::string name{};  // what `model = "..."` names: letters, digits, '_' and '-'
   // Bump it when the model's behaviour changes: schedule files record it, and
   // replaying one made with another version is refused rather than diverging.
   int version = 1;
-  std::string summary;                // one line, shown by `wakecheck list`
-  std::vector<std::string> variants;  // none: scenarios name no variant
-  std::vector<param> params;
+  std::string summary{};                // one line, shown by `wakecheck list`
+  std::vector<std::string> variants{};  // none: scenarios name no variant
+  std::vector<param> params{};
   // Constraints across parameters (each value is already within its range).
   std::vector<param_issue> (*check_params)(const param_values&) = nullptr;
 };

@@ -119,8 +119,8 @@ void validate_scenario(Scenario& s) {
   for (const param& p : model->spec().params) declared.push_back(p.name);
   for (const auto& [name, value] : s.params.values())
     if (!model->find_param(name))
-      invalid(s, fmt::format("unknown parameter {}{} for model '{}'", reader::quoted(name),
-                             reader::suggestion(name, declared, "'", "'"), s.model));
+      invalid(s, fmt::format("model '{}' has no parameter {}{}", s.model, reader::quoted(name),
+                             reader::suggestion(name, declared, "'", "'")));
   param_values values;  // in declaration order, defaults filled in
   for (const param& p : model->spec().params) values.set(p.name, checked_value(s, p));
   if (model->spec().check_params)
