@@ -89,7 +89,6 @@ void Execution::finish_task(TaskId t, int code) {
 
 TraceEntry& Execution::append(OpKind kind, ObjectId obj, Access access, const char* label,
                               SourceLoc loc, bool scheduling_point) {
-  if (current_ == kNoTask) called_outside_a_task(label, loc);
   TraceEntry& e = trace_.emplace_back();
   e.task = current_;
   e.object = obj;
@@ -115,10 +114,12 @@ TraceEntry& Execution::step(OpKind kind, ObjectId obj, Access access, const char
 
 TraceEntry& Execution::record(OpKind kind, ObjectId obj, Access access, const char* label,
                               SourceLoc loc) {
+  if (current_ == kNoTask) called_outside_a_task(label, loc);
   return append(kind, obj, access, label, loc, false);
 }
 
 void Execution::lock(ObjectId l, const char* label, SourceLoc loc) {
+  if (current_ == kNoTask) called_outside_a_task(label, loc);
   if (objects_[l].owner == current_) {
     append(OpKind::LockAcquire, l, Access::ReadWrite, label, loc, false);
     fail(recursive_lock(*this, current_, l));

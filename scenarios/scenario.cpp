@@ -152,8 +152,14 @@ const registered_model* read_scenario_section(const Section& s, Scenario& scenar
           read_string(find_value(s, "description", false, issues), "description", issues))
     scenario.description = std::move(*description);
 
-  const auto model = read_name(find_value(s, "model", true, issues), "model", "model", "",
-                               registered_model_names(), issues);
+  const toml::node* model_node = find_value(s, "model", true, issues);
+  if (model_node && registered_model_names().empty()) {
+    issues.add(*model_node,
+               "no models are registered in this executable: link the .cpp of each "
+               "model (the one that defines its register_model) into it");
+    model_node = nullptr;
+  }
+  const auto model = read_name(model_node, "model", "model", "", registered_model_names(), issues);
   const toml::node* variant_node = s.table ? s.table->get("variant") : nullptr;
   if (!model) {
     read_string(variant_node, "variant", issues);  // its type can still be wrong

@@ -70,7 +70,15 @@ void read_workload(const reader::Section& section, const registered_model& model
       all_read = false;
   }
   if (!all_read || model.spec().check_params == nullptr) return;
-  for (const param_issue& issue : model.spec().check_params(values)) {
+  std::vector<param_issue> found;
+  try {
+    found = model.spec().check_params(values);
+  } catch (const std::exception& e) {
+    // A bug in the model, but the scenario is what cannot be run: say so at [workload].
+    found.push_back(
+        {"", fmt::format("model '{}': its check_params threw: {}", model.name(), e.what())});
+  }
+  for (const param_issue& issue : found) {
     const toml::node* node = section.table ? section.table->get(issue.param) : nullptr;
     if (node != nullptr)
       totals.add(*node, issue.message);
@@ -123,8 +131,15 @@ void validate_scenario(Scenario& s) {
                              reader::suggestion(name, declared, "'", "'")));
   param_values values;  // in declaration order, defaults filled in
   for (const param& p : model->spec().params) values.set(p.name, checked_value(s, p));
-  if (model->spec().check_params)
-    for (const param_issue& issue : model->spec().check_params(values)) invalid(s, issue.message);
+  if (model->spec().check_params) {
+    std::vector<param_issue> found;
+    try {
+      found = model->spec().check_params(values);
+    } catch (const std::exception& e) {
+      invalid(s, fmt::format("model '{}': its check_params threw: {}", s.model, e.what()));
+    }
+    for (const param_issue& issue : found) invalid(s, issue.message);
+  }
   s.params = std::move(values);
   if (!find_strategy(s.strategy)) invalid(s, fmt::format("unknown strategy '{}'", s.strategy));
   if (s.max_executions == 0 || s.max_steps == 0)

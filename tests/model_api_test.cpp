@@ -24,12 +24,16 @@ namespace {
 // Lines the findings must name.
 int assert_in_task_line = 0;
 int outside_task_line = 0;
+int load_at_end_line = 0;
 
 // Waiters wait for a flag a waker sets. No work_left: a lost wakeup gets the
 // generic explanation. Each variant is a bug of the model or of its code.
 struct api_flag {
   api_flag(kernel& k, const model_args& a)
-      : lock(k, "lock"), wq(k, "wq"), ready(k.ex(), "ready", 0, lock.id) {
+      : load_at_end(a.variant == "load_at_end"),
+        lock(k, "lock"),
+        wq(k, "wq"),
+        ready(k.ex(), "ready", 0, lock.id) {
     if (a.variant == "throws") throw std::runtime_error("no such queue");
     if (a.variant == "outside") {
       outside_task_line = __LINE__ + 1;
@@ -57,6 +61,12 @@ struct api_flag {
         return 0;
       });
   }
+  // A shared-data access where no task runs.
+  void at_end(kernel&) {
+    load_at_end_line = __LINE__ + 1;
+    if (load_at_end) ready.load();
+  }
+  bool load_at_end;
   spinlock_t lock;
   wait_queue_head wq;
   shared_var ready;
@@ -66,7 +76,8 @@ const register_model<api_flag> flag_registered{{
     .name = "api_flag",
     .version = 3,
     .summary = "waiters wait for a flag (tests/model_api_test.cpp)",
-    .variants = {"ok", "racy", "throws", "outside", "assert_in_task", "nondeterministic"},
+    .variants = {"ok", "racy", "throws", "outside", "assert_in_task", "nondeterministic",
+                 "load_at_end"},
     .params = {int_param("waiters", 1, 3, 1, "tasks that wait for the flag"),
                bool_param("spare", false, "changes nothing")},
 }};
@@ -119,7 +130,7 @@ TEST(ModelApi, ListShowsEveryModelWithVariantsAndParameters) {
     STRCMP_CONTAINS(fmt::format("{} (version", name).c_str(), out.c_str());
   STRCMP_CONTAINS("api_flag (version 3): waiters wait for a flag", out.c_str());
   STRCMP_CONTAINS(
-      "  variants: ok, racy, throws, outside, assert_in_task, nondeterministic\n"
+      "  variants: ok, racy, throws, outside, assert_in_task, nondeterministic, load_at_end\n"
       "  parameters:\n"
       "    waiters  integer 1..3, default 1  tasks that wait for the flag\n"
       "    spare    boolean, default false   changes nothing\n"
@@ -237,6 +248,18 @@ TEST(ModelApi, AKernelPrimitiveOutsideATaskIsAModelErrorAtItsLine) {
                               outside_task_line)
                       .c_str(),
                   o.result.failure->finding.summary.c_str());
+}
+
+TEST(ModelApi, ASharedDataAccessInAtEndIsAModelErrorAtItsLine) {
+  const CheckOutcome o = check_scenario(in_code("load_at_end"));
+  CHECK(o.found == FindingKind::ModelError);
+  STRCMP_EQUAL(
+      fmt::format("the model's at_end threw: read called outside a task, at "
+                  "tests/model_api_test.cpp:{}: kernel primitives and shared-data accesses belong "
+                  "in task code, not in the model's constructor or at_end",
+                  load_at_end_line)
+          .c_str(),
+      o.result.failure->finding.summary.c_str());
 }
 
 TEST(ModelApi, ANondeterministicModelIsAModelError) {
