@@ -87,6 +87,9 @@ void write_artifacts(const Console& io, const Scenario& s, const std::string& st
 }  // namespace
 
 CheckOutcome check_scenario(const Scenario& given, const std::string& strategy) {
+  // What wakecheck::main refuses at startup, the direct API refuses at first use.
+  if (const std::string problem = registry_problem(); !problem.empty())
+    throw ScenarioError("bad model registration: " + problem);
   Scenario s = given;
   validate_scenario(s);
   const StrategyInfo* info = find_strategy(strategy.empty() ? s.strategy : strategy);

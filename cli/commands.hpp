@@ -30,7 +30,8 @@ struct CheckOutcome {
 
 // Runs a scenario's search (with another strategy when `strategy` is not
 // empty). An in-code Scenario is validated first (validate_scenario); a bad
-// one throws ScenarioError. Scenario::path may be empty: traces then say "in code".
+// one throws ScenarioError, and so does a bad registration (registry_problem()).
+// Scenario::path may be empty: traces then say "in code".
 CheckOutcome check_scenario(const Scenario& s, const std::string& strategy = "");
 // Loads the file and runs it; bad input throws ScenarioError.
 CheckOutcome check_scenario_file(const std::string& path);
