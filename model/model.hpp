@@ -119,6 +119,17 @@ class world {
 
 template <class W>
 class world_of final : public world {
+  // A member of the right name with the wrong signature would otherwise be
+  // taken for an absent one, and silently never called.
+  static_assert(
+      !requires { &W::work_left; } ||
+          requires(const W& w, TaskId t, ObjectId o) { std::string(w.work_left(t, o)); },
+      "a model's work_left must be callable as `std::string work_left(TaskId sleeper, "
+      "ObjectId wq) const`");
+  static_assert(
+      !requires { &W::at_end; } || requires(W & w, kernel& k) { w.at_end(k); },
+      "a model's at_end must be callable as `void at_end(kernel& k)`");
+
  public:
   world_of(kernel& k, const model_args& args) : w_(k, args) {}
   std::optional<std::string> work_left(TaskId sleeper, ObjectId wq) const override {
