@@ -1,14 +1,15 @@
 # The package as a user gets it: install into build/stage, then configure,
-# build and test every project under examples/ (and the README's example)
-# against that prefix with find_package(wakecheck). A new example directory
-# needs no edit here.
+# build and test every project under examples/ and tests/package/ (and the
+# README's example) against that prefix with find_package(wakecheck). A new
+# project directory needs no edit here.
 set(stage ${PROJECT_BINARY_DIR}/stage)
 add_test(NAME package_install
          COMMAND sh -c "rm -rf \"$1\" && \"$0\" --install \"$2\" --prefix \"$1\" >/dev/null"
                  ${CMAKE_COMMAND} ${stage} ${PROJECT_BINARY_DIR})
 set_tests_properties(package_install PROPERTIES FIXTURES_SETUP wakecheck_package)
 
-file(GLOB examples LIST_DIRECTORIES true CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/examples/*)
+file(GLOB examples LIST_DIRECTORIES true CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/examples/*
+     ${PROJECT_SOURCE_DIR}/tests/package/*)
 foreach(example_dir IN LISTS examples)
   if(NOT EXISTS ${example_dir}/CMakeLists.txt)
     continue()
