@@ -15,11 +15,17 @@ foreach(example_dir IN LISTS examples)
     continue()
   endif()
   get_filename_component(example ${example_dir} NAME)
-  add_test(NAME example_${example}
+  get_filename_component(parent ${example_dir} DIRECTORY)
+  get_filename_component(parent ${parent} NAME)
+  set(prefix example)  # examples/x -> example_x, tests/package/x -> package_x
+  if(parent STREQUAL "package")
+    set(prefix package)
+  endif()
+  add_test(NAME ${prefix}_${example}
            COMMAND ${CMAKE_COMMAND} -DSOURCE=${example_dir}
-                   -DBINARY=${PROJECT_BINARY_DIR}/examples/${example} -DPREFIX=${stage}
+                   -DBINARY=${PROJECT_BINARY_DIR}/out-of-tree/${example} -DPREFIX=${stage}
                    -DCTEST=${CMAKE_CTEST_COMMAND} -P ${PROJECT_SOURCE_DIR}/cmake/build_example.cmake)
-  set_tests_properties(example_${example} PROPERTIES FIXTURES_REQUIRED wakecheck_package
+  set_tests_properties(${prefix}_${example} PROPERTIES FIXTURES_REQUIRED wakecheck_package
                                                       TIMEOUT 300)
 endforeach()
 
