@@ -83,6 +83,8 @@ class model_program final : public Program {
       world_ = make_(*kernel_, model_args{variant_, values_});
     } catch (const std::exception& e) {
       ex.raise(model_error(ex, fmt::format("the model's constructor threw: {}", e.what())));
+    } catch (...) {
+      ex.raise(model_error(ex, "the model's constructor threw something not a std::exception"));
     }
   }
 
@@ -92,6 +94,9 @@ class model_program final : public Program {
       if (std::optional<std::string> work = world_->work_left(sleeper, wq)) return *work;
     } catch (const std::exception& e) {
       ex_->raise(model_error(*ex_, fmt::format("the model's work_left threw: {}", e.what())));
+      return "";
+    } catch (...) {
+      ex_->raise(model_error(*ex_, "the model's work_left threw something not a std::exception"));
       return "";
     }
     return wq == kNoObject ? "" : "unknown (the model defines no work_left)";
@@ -103,6 +108,8 @@ class model_program final : public Program {
       world_->at_end(*kernel_);
     } catch (const std::exception& e) {
       ex.raise(model_error(ex, fmt::format("the model's at_end threw: {}", e.what())));
+    } catch (...) {
+      ex.raise(model_error(ex, "the model's at_end threw something not a std::exception"));
     }
   }
 
