@@ -48,6 +48,20 @@ const char* op_kind_name(OpKind kind) {
   return "?";
 }
 
+const char* wake_event_word(WakeEvent e) {
+  switch (e) {
+    case WakeEvent::None:
+      return "run";
+    case WakeEvent::Timer:
+      return "timer";
+    case WakeEvent::Signal:
+      return "signal";
+    case WakeEvent::Spurious:
+      return "spurious";
+  }
+  return "?";
+}
+
 const char* object_kind_name(ObjectKind kind) {
   switch (kind) {
     case ObjectKind::Task:

@@ -175,10 +175,44 @@ bool Execution::holds_any(TaskId t, ObjectKind lock_kind) const {
   return false;
 }
 
-void Execution::sleep(SourceLoc loc) {
-  // Not enabled until wake(); then its Resume is an ordinary scheduling point.
-  tasks_[current_].status = TaskStatus::Sleeping;
+WakeEvent Execution::sleep(SourceLoc loc, unsigned events) {
+  // Not enabled until wake() or an event; then its Resume is an ordinary scheduling point.
+  Task& t = tasks_[current_];
+  t.status = TaskStatus::Sleeping;
+  t.events = events;
+  t.woke_by = WakeEvent::None;
+  retally_task(current_);
   step(OpKind::Resume, kNoObject, Access::None, "schedule() returns", loc);
+  return tasks_[current_].woke_by;
+}
+
+// Events go after the tasks, event kind by kind: ids stay ascending.
+void Execution::collect_events() {
+  const bool others = !enabled_.empty();
+  bool timers = false;
+  for (const WakeEvent e : {WakeEvent::Timer, WakeEvent::Signal, WakeEvent::Spurious}) {
+    if (e != WakeEvent::Timer && !others && !timers) return;  // optional: never the last resort
+    const unsigned bit = 1u << static_cast<unsigned>(e);
+    for (TaskId t = 0; t < tasks_.size(); ++t) {
+      if (tasks_[t].status != TaskStatus::Sleeping || !(tasks_[t].events & bit)) continue;
+      enabled_.push_back(event_id(t, e));
+      timers = timers || e == WakeEvent::Timer;
+    }
+  }
+}
+
+void Execution::deliver(TaskId t, WakeEvent e) {
+  static constexpr const char* kLabels[] = {"", "the timer fires", "a signal arrives",
+                                            "a spurious wakeup"};
+  Task& task = tasks_[t];
+  task.status = TaskStatus::Runnable;
+  task.events = 0;
+  task.woke_by = e;
+  retally_task(t);
+  TraceEntry& entry = append(OpKind::Wake, task.object, Access::Write,
+                             kLabels[static_cast<unsigned>(e)], task.pending_loc, false);
+  entry.task = t;
+  entry.b = t;
 }
 
 bool Execution::wake(TaskId t) {
@@ -187,6 +221,7 @@ bool Execution::wake(TaskId t) {
   if (races_.active() && current_ != kNoTask) races_.wake(current_, t);
   if (tasks_[t].status != TaskStatus::Sleeping) return false;
   tasks_[t].status = TaskStatus::Runnable;
+  tasks_[t].events = 0;
   retally_task(t);
   return true;
 }
@@ -218,8 +253,9 @@ void Execution::fold_history(TaskId t) {
 void Execution::retally_task(TaskId t) {
   Task& task = tasks_[t];
   remove_term(fingerprint_, task.term);
-  task.term =
-      fingerprint_term(kTaskSalt ^ t, fold(task.history, static_cast<std::uint64_t>(task.status)));
+  task.term = fingerprint_term(
+      kTaskSalt ^ t,
+      fold(task.history, static_cast<std::uint64_t>(task.status) | task.events << 8));
   add_term(fingerprint_, task.term);
 }
 
@@ -270,6 +306,7 @@ void Execution::collect_enabled() {
       continue;
     enabled_.push_back(t);
   }
+  collect_events();
 }
 
 void Execution::run(Scheduler& scheduler, Program& program) {
@@ -296,8 +333,9 @@ void Execution::run(Scheduler& scheduler, Program& program) {
       decisions_.push_back(next);
     }
     ++steps_;
-    previous_ = next;
-    resume(next);
+    previous_ = task_of(next);
+    if (event_of(next) != WakeEvent::None) deliver(task_of(next), event_of(next));
+    resume(task_of(next));
   }
 }
 

@@ -118,8 +118,15 @@ class Execution {
   void unlock(ObjectId lock, const char* label, SourceLoc loc);
   // Takes the lock if it is free; never waits. A scheduling point either way.
   bool try_lock(ObjectId lock, const char* label, SourceLoc loc);
-  // The current task sleeps until wake(); then records its Resume.
-  void sleep(SourceLoc loc);
+  // The current task sleeps until wake() or, for each event in `events` (a
+  // bit per WakeEvent), until the environment ends its sleep that way; then
+  // records its Resume and returns what ended the sleep (None: a wake()).
+  // A timer always fires eventually, so it is a choice like any task; a
+  // signal or spurious wakeup is offered only while something else can run.
+  WakeEvent sleep(SourceLoc loc, unsigned events = 0);
+  // Which choice families the environment may use (SearchLimits::choices).
+  const ChoiceFamilies& choices() const { return choices_; }
+  void set_choices(const ChoiceFamilies& c) { choices_ = c; }
   // The model woke `task` (its state matched): a happens-before edge from the
   // current task, and a sleeping task becomes runnable; false if it was not asleep.
   bool wake(TaskId task);
@@ -195,6 +202,8 @@ class Execution {
     ObjectId object = kNoObject;
     int exit_code = 0;
     std::uint32_t writes = 0;  // writes to shared data so far: a woken task's progress
+    unsigned events = 0;       // while Sleeping: bits of the WakeEvents that may end it
+    WakeEvent woke_by = WakeEvent::None;
     Fingerprint term;
   };
   struct Object {
@@ -217,6 +226,8 @@ class Execution {
   void task_main(TaskId t);
   void finish_task(TaskId t, int code);
   void end_with_nothing_enabled(Program& program);
+  void collect_events();
+  void deliver(TaskId t, WakeEvent e);
   void record_blocked_acquisitions();
   TraceEntry& append(OpKind kind, ObjectId obj, Access access, const char* label, SourceLoc loc,
                      bool scheduling_point);
@@ -242,6 +253,7 @@ class Execution {
   bool cut_ = false;
   bool checked_ = false;
   RaceDetector races_;  // active only when some data declares a guard
+  ChoiceFamilies choices_;
 };
 
 inline OpRecord& OpRecord::result(std::int64_t a) {

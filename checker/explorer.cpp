@@ -45,6 +45,7 @@ SearchResult explore(Program& program, Scheduler& scheduler, const SearchLimits&
   StackPool stacks;
   Execution ex(stacks, limits.max_steps);
   ex.set_checked(limits.checked);
+  ex.set_choices(limits.choices);
   while (result.stats.executions < limits.max_executions && scheduler.begin_execution()) {
     ex.reset();
     program.setup(ex);

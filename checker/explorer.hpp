@@ -24,6 +24,7 @@ struct SearchLimits {
   // Checked mode (Execution::observe): every wrapper's read of shared state is
   // verified to happen inside its operation.
   bool checked = checked_mode_default();
+  ChoiceFamilies choices = {};  // timers, signals, spurious wakeups the environment may use
 };
 
 struct SearchStats {

@@ -12,8 +12,20 @@ bool ReplayScheduler::begin_execution() {
   return true;
 }
 
-std::string ReplayScheduler::name(TaskId t) const {
-  return t < names_.size() ? names_[t] : fmt::format("task {}", t);
+std::string ReplayScheduler::name(TaskId id) const {
+  const TaskId t = task_of(id);
+  const std::string task = t < names_.size() ? names_[t] : fmt::format("task {}", t);
+  switch (event_of(id)) {
+    case WakeEvent::None:
+      return task;
+    case WakeEvent::Timer:
+      return "the timer of " + task;
+    case WakeEvent::Signal:
+      return "a signal to " + task;
+    case WakeEvent::Spurious:
+      return "a spurious wakeup of " + task;
+  }
+  return task;
 }
 
 std::optional<TaskId> ReplayScheduler::pick_task(const Decision& d) {

@@ -77,7 +77,7 @@ void write_artifacts(const Console& io, const Scenario& s, const std::string& st
   sf.finding = finding_name(r.finding.kind);
   sf.steps = r.steps;
   sf.decisions = r.decisions;
-  for (TaskId t : r.decisions) sf.decision_names.push_back(r.task_names[t]);
+  for (TaskId t : r.decisions) sf.decision_names.push_back(r.task_names[task_of(t)]);
   write_files_atomically(
       {{trace_path, format_trace(r, {s.name, s.path})}, {schedule_path, write_schedule(sf)}});
   fmt::print(io.out, "wrote {} and {}\nreplay: {} replay {}\n", trace_path, schedule_path,

@@ -21,8 +21,9 @@ std::vector<std::string> names_in(const ScheduleFile& sf) {
   std::vector<std::string> names;
   for (std::size_t i = 0; i < sf.decisions.size(); ++i) {
     // Task numbers are bounded by the parser (kMaxScheduleTask).
-    if (sf.decisions[i] >= names.size()) names.resize(std::size_t{sf.decisions[i]} + 1);
-    names[sf.decisions[i]] = sf.decision_names[i];
+    const TaskId t = task_of(sf.decisions[i]);
+    if (t >= names.size()) names.resize(std::size_t{t} + 1);
+    names[t] = sf.decision_names[i];
   }
   return names;
 }
@@ -31,7 +32,7 @@ std::vector<std::string> names_in(const ScheduleFile& sf) {
 std::string name_mismatch(const ScheduleFile& sf, const ExecutionRecord& r,
                           const std::string& path) {
   for (std::size_t i = 0; i < sf.decisions.size(); ++i) {
-    const TaskId t = sf.decisions[i];
+    const TaskId t = task_of(sf.decisions[i]);
     if (t >= r.task_names.size() || r.task_names[t] != sf.decision_names[i])
       return fmt::format("{}:{}: task {} is {} in this execution, but the schedule says {}", path,
                          sf.decision_lines[i], t,

@@ -39,6 +39,7 @@ class Parser {
   void header();
   void model(ScheduleFile& s);
   void decisions(ScheduleFile& s, std::size_t count);
+  WakeEvent decision_word();
 
   std::string_view text_;
   const std::string& path_;
@@ -115,15 +116,26 @@ void Parser::model(ScheduleFile& s) {
   s.model_version = number<int>("the model's version");
 }
 
+// "run" (a task runs), or an event that ends a task's sleep: "timer", "signal", "spurious".
+WakeEvent Parser::decision_word() {
+  if (!next_line()) error(1, "unexpected end of file: expected 'run' (a decision)");
+  const std::string_view w = word();
+  for (const WakeEvent e :
+       {WakeEvent::None, WakeEvent::Timer, WakeEvent::Signal, WakeEvent::Spurious})
+    if (w == wake_event_word(e)) return e;
+  error(1, fmt::format("expected 'run', 'timer', 'signal' or 'spurious', found '{}'", w));
+}
+
 void Parser::decisions(ScheduleFile& s, std::size_t count) {
   for (std::size_t i = 0; i < count; ++i) {
-    expect_key("run");
+    const WakeEvent event = decision_word();
     s.decision_lines.push_back(line_no_);
     const std::size_t column = col_ + 2;
-    s.decisions.push_back(number<TaskId>("a task number"));
-    if (s.decisions.back() >= kMaxScheduleTask)
-      error(column, fmt::format("task number {} is too large (at most {})", s.decisions.back(),
-                                kMaxScheduleTask - 1));
+    const auto task = number<TaskId>("a task number");
+    if (task >= kMaxScheduleTask)
+      error(column,
+            fmt::format("task number {} is too large (at most {})", task, kMaxScheduleTask - 1));
+    s.decisions.push_back(event_id(task, event));
     s.decision_names.emplace_back(rest());
   }
   expect_key("end");
@@ -184,7 +196,8 @@ std::string write_schedule(const ScheduleFile& s) {
       kMagic, kVersion, s.scenario_file, s.scenario_relative, name, s.scenario_hash, s.model,
       s.model_version, s.strategy, s.finding, s.steps, s.decisions.size());
   for (std::size_t i = 0; i < s.decisions.size(); ++i)
-    out += fmt::format("run {} {}\n", s.decisions[i], s.decision_names[i]);
+    out += fmt::format("{} {} {}\n", wake_event_word(event_of(s.decisions[i])),
+                       task_of(s.decisions[i]), s.decision_names[i]);
   out += "end\n";
   return out;
 }

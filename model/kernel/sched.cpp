@@ -14,9 +14,17 @@ const char* set_state_label(bool plain, unsigned state);
 
 namespace {
 
+// The task's object hash: its state, pending signal and what it may still
+// receive from the environment (which decides the choices offered later).
+void rehash_task(task_struct* p) {
+  p->k->ex().set_hash(p->obj, p->state | (p->sigpending ? 1u : 0u) << 8 |
+                                  std::uint64_t{p->signals_left} << 16 |
+                                  std::uint64_t{p->spurious_left} << 24);
+}
+
 void set_state(task_struct* p, unsigned state) {
   p->state = state;
-  p->k->ex().set_hash(p->obj, state);
+  rehash_task(p);
 }
 
 void describe_task(const void* self, const Execution&, std::string& out) {
@@ -140,16 +148,71 @@ void count_wasted_wakeup(task_struct* p, SourceLoc loc) {
       .detail(p->pid);
 }
 
-void schedule(task_struct* current, SourceLoc loc) {
+namespace {
+
+// The events of the environment that may end this sleep (bits of WakeEvent).
+unsigned wake_events(const task_struct* p, bool timer) {
+  const ChoiceFamilies& c = p->k->ex().choices();
+  unsigned events = 0;
+  if (timer && c.timeouts) events |= 1u << static_cast<unsigned>(WakeEvent::Timer);
+  if ((p->state & TASK_INTERRUPTIBLE) && c.signals && p->signals_left)
+    events |= 1u << static_cast<unsigned>(WakeEvent::Signal);
+  if (c.spurious && p->spurious_left) events |= 1u << static_cast<unsigned>(WakeEvent::Spurious);
+  return events;
+}
+
+// schedule() and schedule_timeout(): what ended the sleep (None: a wake, or
+// no sleep at all).
+WakeEvent schedule_common(task_struct* current, bool timer, SourceLoc loc) {
   Execution& ex = current->k->ex();
   OpRecord op = ex.step(OpKind::Schedule, current->obj, Access::Read, "schedule", loc);
   if (const ObjectId l = held_spinlock(ex, current->pid); l != kNoObject)
     ex.fail(atomic_context(ex, current->pid, l, "calls schedule()", "scheduling while atomic"));
   ex.observe(current->obj, loc);
   count_wasted_wakeup(current, loc);
-  if (current->state == TASK_RUNNING) return;  // woken before it got here
-  op.result(1);                                // set before sleep() records its Resume
-  ex.sleep(loc);
+  if (current->state == TASK_RUNNING) return WakeEvent::None;  // woken before it got here
+  if (signal_pending_state(current->state, current)) {         // __schedule(): does not sleep
+    set_state(current, TASK_RUNNING);
+    return WakeEvent::None;
+  }
+  op.result(1);  // set before sleep() records its Resume
+  const WakeEvent e = ex.sleep(loc, wake_events(current, timer));
+  if (e == WakeEvent::Signal) {
+    current->sigpending = true;
+    --current->signals_left;
+  } else if (e == WakeEvent::Spurious) {
+    --current->spurious_left;
+  }
+  if (e != WakeEvent::None) set_state(current, TASK_RUNNING);
+  return e;
+}
+
+}  // namespace
+
+void schedule(task_struct* current, SourceLoc loc) {
+  schedule_common(current, false, loc);
+}
+
+long schedule_timeout(task_struct* current, long timeout, SourceLoc loc) {
+  if (timeout == MAX_SCHEDULE_TIMEOUT) {
+    schedule_common(current, false, loc);
+    return timeout;
+  }
+  return schedule_common(current, true, loc) == WakeEvent::Timer ? 0 : timeout;
+}
+
+int send_sig(int, task_struct* p, SourceLoc loc) {
+  Execution& ex = p->k->ex();
+  OpRecord op = ex.step(OpKind::WakeUp, p->obj, Access::ReadWrite, "send_sig", loc);
+  p->sigpending = true;
+  rehash_task(p);
+  op.result(try_to_wake_up(p, TASK_INTERRUPTIBLE, loc));  // signal_wake_up()
+  return 0;
+}
+
+void flush_signals(task_struct* p) {
+  p->sigpending = false;
+  rehash_task(p);
 }
 
 namespace {

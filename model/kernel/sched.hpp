@@ -2,6 +2,7 @@
 // kernel/sched/core.c), on the checker's instrumentation API.
 #pragma once
 
+#include <climits>
 #include <functional>
 #include <memory>
 #include <string>
@@ -17,6 +18,11 @@ inline constexpr unsigned TASK_RUNNING = 0x0000;
 inline constexpr unsigned TASK_INTERRUPTIBLE = 0x0001;
 inline constexpr unsigned TASK_UNINTERRUPTIBLE = 0x0002;
 inline constexpr unsigned TASK_NORMAL = TASK_INTERRUPTIBLE | TASK_UNINTERRUPTIBLE;
+
+// include/linux/errno.h: a sleep interrupted by a signal; the syscall restarts.
+inline constexpr int ERESTARTSYS = 512;
+// include/linux/sched.h: schedule_timeout() with this never times out.
+inline constexpr long MAX_SCHEDULE_TIMEOUT = LONG_MAX;
 
 const char* task_state_name(unsigned state);
 
@@ -38,7 +44,21 @@ struct task_struct {
   struct wait_queue_head* woken_from = nullptr;
   std::uint32_t woken_at = 0;
   std::uint32_t writes_at_wake = 0;
+  // A signal is pending (send_sig, or one the environment sent during an
+  // interruptible sleep); signals_left / spurious_left: how many more the
+  // environment may send this task in one execution (a bound on the search).
+  bool sigpending = false;
+  std::uint8_t signals_left = 1;
+  std::uint8_t spurious_left = 1;
 };
+
+// signal_pending() and signal_pending_state() (include/linux/sched/signal.h).
+inline bool signal_pending(const task_struct* p) {
+  return p->sigpending;
+}
+inline bool signal_pending_state(unsigned state, const task_struct* p) {
+  return (state & TASK_INTERRUPTIBLE) && p->sigpending;
+}
 
 // The simulated kernel of one execution: its tasks. Objects (locks, wait
 // queues) are made with a reference to it, which is how model code reaches
@@ -80,6 +100,17 @@ void schedule(task_struct* current, SourceLoc loc = SourceLoc::current());
 // ("BUG: sleeping function called from invalid context") even in the
 // executions where it does not sleep. `caller` names the primitive.
 void might_sleep(task_struct* current, const char* caller, SourceLoc loc);
+
+// schedule_timeout() (kernel/time/timer.c): sleeps like schedule(), with a
+// timer that fires eventually if nothing wakes the task first. Returns 0 when
+// it timed out, else `timeout` (time does not pass in the model: a task woken
+// early has all of it left). MAX_SCHEDULE_TIMEOUT: no timer.
+long schedule_timeout(task_struct* current, long timeout, SourceLoc loc = SourceLoc::current());
+
+// send_sig(): a signal for p; it wakes p if p sleeps in TASK_INTERRUPTIBLE
+// (signal_wake_up). A scheduling point.
+int send_sig(int sig, task_struct* p, SourceLoc loc = SourceLoc::current());
+void flush_signals(task_struct* p);
 
 // try_to_wake_up(): if p's state matches `state`, set TASK_RUNNING and make it
 // runnable; returns 1, else 0. Not a scheduling point: callers hold the wait

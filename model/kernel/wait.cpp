@@ -126,7 +126,8 @@ void prepare(wait_queue_head* wq, wait_queue_entry* e, unsigned state, bool excl
   spin_unlock_irqrestore(&wq->lock, flags, loc);
 }
 
-void sleep_on_common(wait_queue_head* wq, unsigned state, const char* label, SourceLoc loc) {
+long sleep_on_common(wait_queue_head* wq, unsigned state, long timeout, const char* label,
+                     SourceLoc loc) {
   task_struct* current = wq->lock.k->current();
   unsigned long flags;
   wait_queue_entry wait;
@@ -135,10 +136,11 @@ void sleep_on_common(wait_queue_head* wq, unsigned state, const char* label, Sou
   spin_lock_irqsave(&wq->lock, flags, loc);
   enqueue(wq, &wait, false, label, loc);
   spin_unlock(&wq->lock, loc);
-  schedule(current, loc);
+  timeout = schedule_timeout(current, timeout, loc);
   spin_lock_irq(&wq->lock, loc);
   dequeue(wq, &wait, unlink::poison, label, loc);  // __remove_wait_queue: list_del
   spin_unlock_irqrestore(&wq->lock, flags, loc);
+  return timeout;
 }
 
 // __wake_up_common(): the caller holds wq->lock. Walks the list in order
@@ -264,6 +266,25 @@ void prepare_to_wait_exclusive(wait_queue_head* wq, wait_queue_entry* e, unsigne
   prepare(wq, e, state, true, "prepare_to_wait_exclusive", loc);
 }
 
+long prepare_to_wait_event(wait_queue_head* wq, wait_queue_entry* e, unsigned state,
+                           SourceLoc loc) {
+  task_struct* current = wq->lock.k->current();
+  unsigned long flags;
+  long ret = 0;
+  spin_lock_irqsave(&wq->lock, flags, loc);
+  if (signal_pending_state(state, current)) {
+    if (!list_empty(&e->entry))
+      dequeue(wq, e, unlink::init, "prepare_to_wait_event: signal pending", loc);
+    ret = -ERESTARTSYS;
+  } else {
+    if (list_empty(&e->entry))
+      enqueue(wq, e, (e->flags & WQ_FLAG_EXCLUSIVE) != 0, "prepare_to_wait_event", loc);
+    set_current_state(current, state, loc);
+  }
+  spin_unlock_irqrestore(&wq->lock, flags, loc);
+  return ret;
+}
+
 void finish_wait(wait_queue_head* wq, wait_queue_entry* e, SourceLoc loc) {
   unsigned long flags;
   __set_current_state(e->private_, TASK_RUNNING, loc);
@@ -306,11 +327,19 @@ void __remove_wait_queue(wait_queue_head* wq, wait_queue_entry* e, SourceLoc loc
 }
 
 void sleep_on(wait_queue_head* wq, SourceLoc loc) {
-  sleep_on_common(wq, TASK_UNINTERRUPTIBLE, "sleep_on", loc);
+  sleep_on_common(wq, TASK_UNINTERRUPTIBLE, MAX_SCHEDULE_TIMEOUT, "sleep_on", loc);
+}
+
+long sleep_on_timeout(wait_queue_head* wq, long timeout, SourceLoc loc) {
+  return sleep_on_common(wq, TASK_UNINTERRUPTIBLE, timeout, "sleep_on_timeout", loc);
+}
+
+long interruptible_sleep_on_timeout(wait_queue_head* wq, long timeout, SourceLoc loc) {
+  return sleep_on_common(wq, TASK_INTERRUPTIBLE, timeout, "interruptible_sleep_on_timeout", loc);
 }
 
 void interruptible_sleep_on(wait_queue_head* wq, SourceLoc loc) {
-  sleep_on_common(wq, TASK_INTERRUPTIBLE, "interruptible_sleep_on", loc);
+  sleep_on_common(wq, TASK_INTERRUPTIBLE, MAX_SCHEDULE_TIMEOUT, "interruptible_sleep_on", loc);
 }
 
 }  // namespace wakecheck

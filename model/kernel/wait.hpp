@@ -142,23 +142,55 @@ void __remove_wait_queue(wait_queue_head* wq_head, wait_queue_entry* wq_entry,
 // condition before, outside the queue's lock: a wake in between is lost.
 void sleep_on(wait_queue_head* wq, SourceLoc loc = SourceLoc::current());
 void interruptible_sleep_on(wait_queue_head* wq, SourceLoc loc = SourceLoc::current());
+// The same with a timer (schedule_timeout): what is left of it, 0 when it expired.
+long sleep_on_timeout(wait_queue_head* wq, long timeout, SourceLoc loc = SourceLoc::current());
+long interruptible_sleep_on_timeout(wait_queue_head* wq, long timeout,
+                                    SourceLoc loc = SourceLoc::current());
 
-// ___wait_event(): loop { prepare_to_wait_event; if (cond) break; schedule(); }
-// finish_wait(). `cond` is tested after enqueueing, so no wake is lost.
+// prepare_to_wait_event() (kernel/sched/wait.c): under the queue's lock, if a
+// signal is pending for `state`, unlink the entry and return -ERESTARTSYS;
+// else enqueue it if it is not queued (exclusive: at the tail) and set the
+// state. An exclusive waiter that a wake selected and a signal interrupted at
+// once still consumes the event when its condition holds (the caller tests it
+// first); when it does not, leaving the queue lets the next wake_up find
+// another waiter.
+long prepare_to_wait_event(wait_queue_head* wq_head, wait_queue_entry* wq_entry, unsigned state,
+                           SourceLoc loc = SourceLoc::current());
+
+// ___wait_event() (include/linux/wait.h):
+//   for (;;) { intr = prepare_to_wait_event(); if (cond) break;
+//              if (interruptible && intr) return intr;  // entry already unlinked
+//              schedule() or timeout = schedule_timeout(timeout); }
+//   finish_wait();
+// `cond` is tested after enqueueing, so no wake is lost. `timeout` is
+// MAX_SCHEDULE_TIMEOUT for the forms without one; with one, the loop also ends
+// when it runs out, and the result is what is left (at least 1 when cond
+// held: ___wait_cond_timeout), 0 when it timed out.
 template <class Cond>
-void __wait_event(wait_queue_head* wq, unsigned state, bool exclusive, Cond cond, SourceLoc loc) {
+long ___wait_event(wait_queue_head* wq, Cond cond, unsigned state, bool exclusive, long timeout,
+                   SourceLoc loc) {
   task_struct* current = wq->lock.k->current();
+  const bool timed = timeout != MAX_SCHEDULE_TIMEOUT;
   wait_queue_entry wait(current, autoremove_wake_function);
+  if (exclusive) wait.flags = WQ_FLAG_EXCLUSIVE;
+  long ret = timeout;
   for (;;) {
-    if (exclusive)
-      prepare_to_wait_exclusive(wq, &wait, state, loc);
+    const long intr = prepare_to_wait_event(wq, &wait, state, loc);
+    const bool held = cond();
+    if (held && timed && ret == 0) ret = 1;
+    if (held || (timed && ret == 0)) break;
+    if ((state & TASK_INTERRUPTIBLE) && intr) {
+      current->woken_from = nullptr;
+      return intr;
+    }
+    if (timed)
+      ret = schedule_timeout(current, ret, loc);
     else
-      prepare_to_wait(wq, &wait, state, loc);
-    if (cond()) break;
-    schedule(current, loc);
+      schedule(current, loc);
   }
   current->woken_from = nullptr;  // its condition held: the last wake was not wasted
   finish_wait(wq, &wait, loc);
+  return timed ? ret : 0;
 }
 
 // wait_event(): might_sleep() first, so calling it under a spinlock is a
@@ -167,16 +199,46 @@ template <class Cond>
 void wait_event(wait_queue_head* wq, Cond cond, SourceLoc loc = SourceLoc::current()) {
   might_sleep(wq->lock.k->current(), "wait_event", loc);
   if (cond()) return;
-  __wait_event(wq, TASK_UNINTERRUPTIBLE, false, cond, loc);
+  ___wait_event(wq, cond, TASK_UNINTERRUPTIBLE, false, MAX_SCHEDULE_TIMEOUT, loc);
 }
 
-// Signals are not modelled yet, so this never returns -ERESTARTSYS.
+// 0 when cond held, -ERESTARTSYS when a signal interrupted the wait first.
 template <class Cond>
 int wait_event_interruptible(wait_queue_head* wq, Cond cond, SourceLoc loc = SourceLoc::current()) {
   might_sleep(wq->lock.k->current(), "wait_event_interruptible", loc);
   if (cond()) return 0;
-  __wait_event(wq, TASK_INTERRUPTIBLE, false, cond, loc);
-  return 0;
+  return static_cast<int>(
+      ___wait_event(wq, cond, TASK_INTERRUPTIBLE, false, MAX_SCHEDULE_TIMEOUT, loc));
+}
+
+// An exclusive waiter: wake_up() wakes one of them.
+template <class Cond>
+int wait_event_interruptible_exclusive(wait_queue_head* wq, Cond cond,
+                                       SourceLoc loc = SourceLoc::current()) {
+  might_sleep(wq->lock.k->current(), "wait_event_interruptible_exclusive", loc);
+  if (cond()) return 0;
+  return static_cast<int>(
+      ___wait_event(wq, cond, TASK_INTERRUPTIBLE, true, MAX_SCHEDULE_TIMEOUT, loc));
+}
+
+// What is left of `timeout` (at least 1) when cond held, 0 when it timed out.
+template <class Cond>
+long wait_event_timeout(wait_queue_head* wq, Cond cond, long timeout,
+                        SourceLoc loc = SourceLoc::current()) {
+  might_sleep(wq->lock.k->current(), "wait_event_timeout", loc);
+  if (cond()) return timeout > 0 ? timeout : 1;
+  if (timeout == 0) return 0;
+  return ___wait_event(wq, cond, TASK_UNINTERRUPTIBLE, false, timeout, loc);
+}
+
+// As wait_event_timeout(), or -ERESTARTSYS when a signal came first.
+template <class Cond>
+long wait_event_interruptible_timeout(wait_queue_head* wq, Cond cond, long timeout,
+                                      SourceLoc loc = SourceLoc::current()) {
+  might_sleep(wq->lock.k->current(), "wait_event_interruptible_timeout", loc);
+  if (cond()) return timeout > 0 ? timeout : 1;
+  if (timeout == 0) return 0;
+  return ___wait_event(wq, cond, TASK_INTERRUPTIBLE, false, timeout, loc);
 }
 
 // wait_event_lock_irq(wq, cond, lock): called holding `lock` (a spinlock that
