@@ -21,7 +21,9 @@ int Queue_isempty(Queue_t* q, SourceLoc loc) {
 
 void Queue_push_back(Queue_t* q, task_struct* node, SourceLoc loc) {
   q->list.push_back(node->pid, loc);
-  // Also a wait-queue enqueue, for the engine's lost-wakeup diagnosis.
+  // Also a wait-queue enqueue, for the engine's lost-wakeup diagnosis. At the
+  // tail (a = 1, which the trace calls exclusive: whether one waiter or all
+  // wake is the waker's choice here, cond_signal or wakeup/cond_broadcast).
   Execution& ex = ex_of(q);
   ex.record(OpKind::WaitQueueAdd, q->list.id(), Access::None, "Queue_push_back", loc)
       .result(1)
