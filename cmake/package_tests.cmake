@@ -38,6 +38,6 @@ set_tests_properties(readme_example PROPERTIES FIXTURES_REQUIRED wakecheck_packa
 
 # The pkg-config file: a program built with its flags alone links and lists the built-in models.
 add_test(NAME package_pkg_config
-         COMMAND sh -c "PKG_CONFIG_PATH=\"$1/lib/pkgconfig\" && export PKG_CONFIG_PATH && ${CMAKE_CXX_COMPILER} -o \"$2/pc_main\" \"$0\" \"$1\"/lib/wakecheck/objects/*/wakecheck_builtin_models/queues/boundedq.cpp.o $(pkg-config --cflags --libs wakecheck) && \"$2/pc_main\" list | grep -q '^boundedq (version'"
+         COMMAND sh -c "PKG_CONFIG_PATH=\"$1/lib/pkgconfig\" && export PKG_CONFIG_PATH && ${CMAKE_CXX_COMPILER} -o \"$2/pc_main\" \"$0\" \"$1\"/lib/wakecheck/objects/*/wakecheck_builtin_models/queues/*.o $(pkg-config --cflags --libs wakecheck) && \"$2/pc_main\" list | grep -q '^boundedq (version'"
                  ${PROJECT_SOURCE_DIR}/cli/stock_main.cpp ${stage} ${PROJECT_BINARY_DIR})
 set_tests_properties(package_pkg_config PROPERTIES FIXTURES_REQUIRED wakecheck_package)

@@ -213,7 +213,8 @@ TEST(ScenarioParse, UnknownModel) {
 TEST(ScenarioParse, UnknownVariant) {
   STRCMP_EQUAL(
       "t.toml:4:11: unknown variant 'sleepon' for model 'boundedq'; did you mean 'sleep_on'? "
-      "(one of: ok, leak, sleep_on, nowake, herd)",
+      "(one of: ok, leak, sleep_on, nowake, herd, seed_fixed, seed_goto_out, seed_add_no_sleep, "
+      "seed_uninit_item, seed_null_test, seed_kmalloc)",
       error_of(edited("variant = \"ok\"", "variant = \"sleepon\"")).c_str());
 }
 

@@ -2,38 +2,16 @@
 // correct queue ("ok") uses the prepare_to_wait discipline: a task enqueues
 // itself on the wait queue before it drops the queue lock and sleeps, so a
 // waker that takes the lock after the test always finds it.
-#include <fmt/format.h>
+//
+// The seed's own code, bug for bug, is in boundedq_seed.cpp; its variants are
+// registered here with the others.
+#include "model/queues/boundedq.hpp"
 
-#include <array>
 #include <cerrno>
 #include <stdexcept>
 
-#include "checker/diagnose.hpp"
-#include "checker/shared.hpp"
-#include "model/kernel/wait.hpp"
-#include "model/model.hpp"
-
-namespace wakecheck {
+namespace wakecheck::bq {
 namespace {
-
-enum class Variant { ok, leak, sleep_on, nowake, herd };
-
-constexpr std::array<std::string_view, 5> kVariants = {"ok", "leak", "sleep_on", "nowake", "herd"};
-
-// P producers x C consumers, K items per producer, queue capacity M
-// (../shared/BENCHMARKS.md). Each consumer takes P*K/C items.
-struct Workload {
-  int producers;
-  int consumers;
-  int items;
-  int capacity;
-};
-
-// Every task is a fiber and every item is tracked in the model's state, so
-// these keep one execution small and its fingerprint cheap; a workload beyond
-// them could not be searched exhaustively anyway.
-constexpr std::int64_t kMaxTasks = 16;
-constexpr std::int64_t kMaxItemsTotal = 64;
 
 std::vector<param_issue> check_workload(const param_values& p) {
   std::vector<param_issue> issues;
@@ -53,88 +31,9 @@ std::vector<param_issue> check_workload(const param_values& p) {
   return issues;
 }
 
-struct boundedq {
-  boundedq(kernel& k, int capacity, int total_items)
-      : l(k, "l"),
-        items(k.ex(), "items", static_cast<std::size_t>(total_items), l.id),
-        len(k.ex(), "len", 0, l.id),
-        max(capacity),
-        producers_wq(k, "producers_wq"),
-        consumers_wq(k, "consumers_wq") {}
+}  // namespace
 
-  spinlock_t l;
-  shared_fifo items;  // guarded by l
-  shared_var len;     // guarded by l
-  int max;
-  wait_queue_head producers_wq;
-  wait_queue_head consumers_wq;
-};
-
-// Who got what: every item delivered exactly once, FIFO per producer.
-class ledger {
- public:
-  ledger(Execution& ex, const Workload& w)
-      : ex_(&ex),
-        w_(w),
-        delivered_(static_cast<std::size_t>(w.producers * w.items), false),
-        next_seq_(static_cast<std::size_t>(w.producers), 0),
-        id_(ex.add_object(ObjectKind::Ledger, "delivered")) {}
-
-  // Item k of producer p is p * items + k.
-  std::int64_t item(int p, int k) const { return std::int64_t{p} * w_.items + k; }
-
-  void deliver(std::int64_t item, task_struct* current, SourceLoc loc) {
-    const auto p = static_cast<std::size_t>(item / w_.items);
-    const int seq = static_cast<int>(item % w_.items);
-    if (delivered_[static_cast<std::size_t>(item)])
-      ex_->fail(invariant(current, fmt::format("item {} was delivered twice", item), loc));
-    if (seq != next_seq_[p])
-      ex_->fail(invariant(current,
-                          fmt::format("item {} (producer{} #{}) overtook #{}: not FIFO", item, p,
-                                      seq, next_seq_[p]),
-                          loc));
-    delivered_[static_cast<std::size_t>(item)] = true;
-    ++next_seq_[p];
-    ++count_;
-    ex_->set_hash(id_, fold(count_, static_cast<std::uint64_t>(item)));
-  }
-
-  std::string missing() const {
-    for (std::size_t i = 0; i < delivered_.size(); ++i)
-      if (!delivered_[i]) return fmt::format("item {} was never delivered", i);
-    return "";
-  }
-
-  Finding invariant(task_struct* current, std::string what, SourceLoc loc) const {
-    Finding f{FindingKind::Invariant,
-              current ? current->pid : kNoTask,
-              id_,
-              static_cast<std::uint32_t>(ex_->trace().size()),
-              std::move(what),
-              ""};
-    if (loc.line() != 0) f.explanation = fmt::format("  checked at {}\n", where(loc));
-    return f;
-  }
-
- private:
-  Execution* ex_;
-  Workload w_;
-  std::vector<bool> delivered_;
-  std::vector<int> next_seq_;
-  std::uint64_t count_ = 0;
-  ObjectId id_;
-};
-
-struct world {
-  world(kernel& kk, const Workload& w)
-      : k(kk), q(kk, w.capacity, w.producers * w.items), log(kk.ex(), w) {}
-  kernel& k;
-  boundedq q;
-  ledger log;
-};
-
-// 0 <= len <= max, and len counts the items.
-void check_len(world& w, task_struct* current, SourceLoc loc = SourceLoc::current()) {
+void check_len(world& w, task_struct* current, SourceLoc loc) {
   const std::int64_t len = w.q.len.peek();
   if (len < 0 || len > w.q.max || static_cast<std::size_t>(len) != w.q.items.peek_size())
     w.k.ex().fail(w.log.invariant(
@@ -178,6 +77,8 @@ int produce_ok(world& w, task_struct* current, std::int64_t item, Variant v) {
   return 0;
 }
 
+namespace {
+
 // B-leak: gives up when full, and returns with the lock still held.
 int produce_leak(world& w, task_struct* current, std::int64_t item) {
   boundedq* q = &w.q;
@@ -188,6 +89,8 @@ int produce_leak(world& w, task_struct* current, std::int64_t item) {
   spin_unlock(&q->l);
   return 0;
 }
+
+}  // namespace
 
 // Q-ok consumer (exclusive waiters); B-herd waits non-exclusively.
 std::int64_t consume_ok(world& w, task_struct* current, Variant v) {
@@ -209,6 +112,8 @@ std::int64_t consume_ok(world& w, task_struct* current, Variant v) {
   spin_unlock(&q->l);
   return item;
 }
+
+namespace {
 
 // B-sleepon: the test and the enqueue are not atomic.
 std::int64_t consume_sleep_on(world& w, task_struct* current) {
@@ -244,6 +149,8 @@ class boundedq_model {
       : variant_(variant_named(args.variant)),
         workload_(workload_of(args.params)),
         w_(k, workload_) {
+    if (variant_ == Variant::seed_null_test)
+      w_.q.consumers_waiting.emplace(k.ex(), "consumers_waiting", 0);  // no lock guards it
     for (int p = 0; p < workload_.producers; ++p)
       k.kthread_run(fmt::format("producer{}", p), 0,
                     [this, p](task_struct* current) { return producer(current, p); });
@@ -273,6 +180,7 @@ class boundedq_model {
     for (int k = 0; k < workload_.items; ++k) {
       const std::int64_t item = w_.log.item(p, k);
       const int err = variant_ == Variant::leak ? produce_leak(w_, current, item)
+                      : is_seed(variant_)       ? produce_seed(w_, current, item, variant_)
                                                 : produce_ok(w_, current, item, variant_);
       if (err) return err;
     }
@@ -280,6 +188,13 @@ class boundedq_model {
   }
 
   int consumer(task_struct* current, int share) {
+    if (is_seed(variant_)) {
+      // The seed's consume() processes the item itself; -EAGAIN: it took none
+      // (its `goto out`), and the kernel thread calls it again.
+      for (int taken = 0; taken < share;)
+        if (consume_seed(w_, current, variant_) == 0) ++taken;
+      return 0;
+    }
     for (int i = 0; i < share; ++i) {
       const std::int64_t item = variant_ == Variant::sleep_on ? consume_sleep_on(w_, current)
                                                               : consume_ok(w_, current, variant_);
@@ -300,7 +215,8 @@ constexpr int kVersion = 1;
 const register_model<boundedq_model> registered{{
     .name = "boundedq",
     .version = kVersion,
-    .summary = "the seed's bounded producer/consumer queue on Linux wait queues",
+    .summary = "the seed's bounded producer/consumer queue on Linux wait queues; seed_*: the "
+               "seed's own code, one bug each (seed_fixed: none)",
     .variants = {kVariants.begin(), kVariants.end()},
     .params = {required_int_param("producers", 1, kMaxTasks, "producer tasks"),
                required_int_param("consumers", 1, kMaxTasks, "consumer tasks"),
@@ -311,4 +227,4 @@ const register_model<boundedq_model> registered{{
 
 }  // namespace
 
-}  // namespace wakecheck
+}  // namespace wakecheck::bq
