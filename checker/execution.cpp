@@ -398,7 +398,7 @@ void Execution::reset() {
   trace_.clear();
   decisions_.clear();
   enabled_.clear();
-  races_ = {};
+  races_.stop();  // keeps its buffers for the next execution
   fingerprint_ = {};
   finding_ = {};
   steps_ = 0;

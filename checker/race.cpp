@@ -4,14 +4,21 @@
 
 namespace wakecheck {
 
+// Reuses the previous execution's buffers: no allocation once they are big enough.
 void RaceDetector::start(std::size_t tasks, std::size_t objects) {
+  active_ = true;
   tasks_ = tasks;
-  clocks_.assign(tasks, std::vector<std::uint32_t>(tasks, 0));
-  for (TaskId t = 0; t < tasks; ++t) clocks_[t][t] = 1;
-  released_.assign(objects, std::vector<std::uint32_t>(tasks, 0));
+  clocks_.resize(tasks);
+  for (TaskId t = 0; t < tasks; ++t) {
+    clocks_[t].assign(tasks, 0);
+    clocks_[t][t] = 1;
+  }
+  released_.resize(objects);
+  for (auto& vc : released_) vc.assign(tasks, 0);
   writer_.assign(objects, kNoTask);
   write_.assign(objects, Epoch{});
-  reads_.assign(objects, std::vector<Epoch>(tasks));
+  reads_.resize(objects);
+  for (auto& r : reads_) r.assign(tasks, Epoch{});
 }
 
 void RaceDetector::join(std::vector<std::uint32_t>& into, const std::vector<std::uint32_t>& from) {

@@ -32,7 +32,8 @@ class RaceDetector {
 
   // Sizes everything for `tasks` tasks and `objects` objects.
   void start(std::size_t tasks, std::size_t objects);
-  bool active() const { return !clocks_.empty(); }
+  bool active() const { return active_; }
+  void stop() { active_ = false; }
 
   void acquire(TaskId t, ObjectId lock);
   void release(TaskId t, ObjectId lock);
@@ -48,6 +49,7 @@ class RaceDetector {
   void join(std::vector<std::uint32_t>& into, const std::vector<std::uint32_t>& from);
   bool before(const Epoch& e, TaskId owner, TaskId t) const { return e.clock <= clocks_[t][owner]; }
 
+  bool active_ = false;
   std::size_t tasks_ = 0;
   std::vector<std::vector<std::uint32_t>> clocks_;    // by task
   std::vector<std::vector<std::uint32_t>> released_;  // by object: the clock of its last release
