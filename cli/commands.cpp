@@ -95,10 +95,10 @@ CheckOutcome check_scenario(const Scenario& given, const std::string& strategy) 
   const StrategyInfo* info = find_strategy(strategy.empty() ? s.strategy : strategy);
   if (info == nullptr) throw ScenarioError(strategy_error(strategy));
   auto program = find_model(s.model)->make(s.variant, s.params);
-  auto scheduler = info->make(StrategyOptions{s.seed, s.state_caching});
+  auto scheduler = info->make(strategy_options(s));
   const auto start = std::chrono::steady_clock::now();
   CheckOutcome o;
-  o.result = explore(*program, *scheduler, SearchLimits{s.max_executions, s.max_steps});
+  o.result = explore(*program, *scheduler, search_limits(s));
   o.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   o.found = o.result.failure ? o.result.failure->finding.kind : FindingKind::None;
   if (!o.result.problem.empty() && !o.result.failure) o.found = FindingKind::ModelError;

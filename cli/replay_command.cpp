@@ -98,7 +98,9 @@ int replay_command(const Console& io, const std::string& schedule_path,
   const Scenario& s = l.scenario;
   auto program = find_model(s.model)->make(s.variant, s.params);
   ReplayScheduler replay(l.schedule.decisions, names_in(l.schedule));
-  SearchResult result = explore(*program, replay, SearchLimits{1, s.max_steps});
+  SearchLimits limits = search_limits(s);
+  limits.max_executions = 1;
+  SearchResult result = explore(*program, replay, limits);
   std::string problem = result.problem;
   if (problem.empty() && result.failure)
     problem = name_mismatch(l.schedule, *result.failure, schedule_path);

@@ -28,8 +28,9 @@ constexpr std::int64_t kMaxInt = std::numeric_limits<std::int64_t>::max();
 // keys are the parameters of the model the file names (scenarios/workload.hpp).
 constexpr std::array<std::string_view, 4> kScenarioKeys = {"name", "description", "model",
                                                            "variant"};
-constexpr std::array<std::string_view, 5> kSearchKeys = {"strategy", "max_executions", "max_steps",
-                                                         "seed", "state_caching"};
+constexpr std::array<std::string_view, 10> kSearchKeys = {
+    "strategy", "max_executions", "max_steps", "seed",    "state_caching",
+    "bound",    "pct_depth",      "timeouts",  "signals", "spurious_wakeups"};
 constexpr std::array<std::string_view, 1> kExpectKeys = {"finding"};
 
 struct SectionSpec {
@@ -185,6 +186,17 @@ void read_search(const Section& s, Scenario& scenario, Issues& issues) {
     scenario.seed = static_cast<std::uint64_t>(*n);
   if (auto b = read_bool(find_value(s, "state_caching", false, issues), "state_caching", issues))
     scenario.state_caching = *b;
+  if (auto n = read_integer(find_value(s, "bound", false, issues), "bound", 0, 1000, issues))
+    scenario.bound = static_cast<std::uint32_t>(*n);
+  if (auto n = read_integer(find_value(s, "pct_depth", false, issues), "pct_depth", 1, 100, issues))
+    scenario.pct_depth = static_cast<std::uint32_t>(*n);
+  if (auto b = read_bool(find_value(s, "timeouts", false, issues), "timeouts", issues))
+    scenario.choices.timeouts = *b;
+  if (auto b = read_bool(find_value(s, "signals", false, issues), "signals", issues))
+    scenario.choices.signals = *b;
+  if (auto b =
+          read_bool(find_value(s, "spurious_wakeups", false, issues), "spurious_wakeups", issues))
+    scenario.choices.spurious = *b;
 }
 
 void read_expect(const Section& s, Scenario& scenario, Issues& issues) {
@@ -225,6 +237,19 @@ toml::table parse_toml(std::string_view text, const std::string& path) {
 }
 
 }  // namespace
+
+StrategyOptions strategy_options(const Scenario& s) {
+  return {
+      .seed = s.seed, .state_caching = s.state_caching, .bound = s.bound, .pct_depth = s.pct_depth};
+}
+
+SearchLimits search_limits(const Scenario& s) {
+  SearchLimits limits;
+  limits.max_executions = s.max_executions;
+  limits.max_steps = s.max_steps;
+  limits.choices = s.choices;
+  return limits;
+}
 
 Scenario parse_scenario(std::string_view text, const std::string& path) {
   const toml::table root = parse_toml(text, path);

@@ -9,7 +9,8 @@
 //   [workload]  the model's parameters (model/model.hpp): each within its
 //               declared type and range; those without a default are required
 //   [search]    strategy = "dfs", max_executions = 1000000, max_steps = 10000,
-//               seed = 1, state_caching = true (all optional)
+//               seed = 1, state_caching = true, bound = 2, pct_depth = 3,
+//               timeouts = true, signals = true, spurious_wakeups = false (all optional)
 //   [expect]    finding = "none" (optional)
 #pragma once
 
@@ -19,7 +20,9 @@
 #include <string_view>
 #include <vector>
 
+#include "checker/explorer.hpp"
 #include "checker/finding.hpp"
+#include "checker/scheduler.hpp"
 #include "model/model.hpp"
 
 namespace wakecheck {
@@ -38,8 +41,18 @@ struct Scenario {
   std::uint32_t max_steps = 10000;         // [search] max_steps in 1..10000000
   std::uint64_t seed = 1;                  // [search] seed >= 0
   bool state_caching = true;               // [search] state_caching
+  std::uint32_t bound = 2;                 // [search] bound: pb preemptions, db delays (0..1000)
+  std::uint32_t pct_depth = 3;             // [search] pct_depth (1..100)
+  // [search] timeouts, signals (default true), spurious_wakeups (default false):
+  // the environment's choices a search may explore.
+  ChoiceFamilies choices;
   FindingKind expect = FindingKind::None;  // [expect] finding (default "none")
 };
+
+// What the scenario's [search] section asks of a strategy and of the search.
+// Replay takes the same limits: the choices offered must be the ones recorded.
+StrategyOptions strategy_options(const Scenario& s);
+SearchLimits search_limits(const Scenario& s);
 
 // Thrown for every bad input. what() is one line:
 // "<path>:<line>:<column>: <message>" (1-based), or "<path>: <message>" when

@@ -10,6 +10,7 @@
 #include "checker/replay.hpp"
 #include "model/kernel/wait.hpp"
 #include "reports/schedule_file.hpp"
+#include "scenarios/scenario.hpp"
 #include "tests/kernel_harness.hpp"
 
 // CppUTest last: its headers redefine new/delete for leak checks.
@@ -217,6 +218,51 @@ TEST(SpuriousWakeups, IfInsteadOfWhileIsFoundOnlyWithSpuriousWakeups) {
       CHECK(back.decisions == r.failure->decisions);
     }
   }
+}
+
+// ---------------------------------------------------------------------------
+
+TEST_GROUP(ChoiceKeys){};
+
+constexpr const char* kScenario =
+    "[scenario]\nname = \"keys\"\nmodel = \"boundedq\"\nvariant = \"ok\"\n"
+    "[workload]\nproducers = 1\nconsumers = 1\nitems = 1\ncapacity = 1\n";
+
+std::string error_of(const std::string& text) {
+  try {
+    parse_scenario(text, "t.toml");
+  } catch (const ScenarioError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(ChoiceKeys, SearchKeysSetTheFamiliesAndTheBounds) {
+  const Scenario s =
+      parse_scenario(std::string(kScenario) +
+                         "[search]\nstrategy = \"pb\"\nbound = 4\npct_depth = 2\n"
+                         "timeouts = false\nsignals = false\nspurious_wakeups = true\n",
+                     "t.toml");
+  LONGS_EQUAL(4, strategy_options(s).bound);
+  LONGS_EQUAL(2, strategy_options(s).pct_depth);
+  const SearchLimits limits = search_limits(s);
+  CHECK(!limits.choices.timeouts);
+  CHECK(!limits.choices.signals);
+  CHECK(limits.choices.spurious);
+  // Defaults: timers and signals on, spurious wakeups off.
+  const Scenario d = parse_scenario(kScenario, "t.toml");
+  CHECK(search_limits(d).choices.timeouts && search_limits(d).choices.signals);
+  CHECK(!search_limits(d).choices.spurious);
+}
+
+TEST(ChoiceKeys, BadValuesAreBadInputWithTheirPlace) {
+  STRCMP_EQUAL("t.toml:11:9: 'bound' must be at least 0, not -1",
+               error_of(std::string(kScenario) + "[search]\nbound = -1\n").c_str());
+  CHECK_TEXT(contains(error_of(std::string(kScenario) + "[search]\nsignals = \"yes\"\n"),
+                      "t.toml:11:11: 'signals' must be"),
+             error_of(std::string(kScenario) + "[search]\nsignals = \"yes\"\n").c_str());
+  STRCMP_EQUAL("t.toml:11:1: unknown key 'signal' in [search]; did you mean 'signals'?",
+               error_of(std::string(kScenario) + "[search]\nsignal = true\n").c_str());
 }
 
 }  // namespace
