@@ -16,9 +16,7 @@ std::optional<TaskId> DfsScheduler::pick_task(const Decision& d) {
     // Re-running the prefix: the same decisions must meet the same choices.
     const Node& node = stack_[depth_++];
     if (node.options != options) {
-      problem_ = fmt::format(
-          "the model is not deterministic: decision {} had {} enabled tasks before and {} now",
-          depth_, node.options, options);
+      problem_ = nondeterministic(depth_, node.options, options);
       return std::nullopt;
     }
     return enabled[node.chosen];

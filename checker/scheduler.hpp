@@ -50,6 +50,10 @@ class Scheduler {
   virtual const std::string& problem() const;
 };
 
+// The problem a systematic strategy reports when re-running a prefix met a
+// different number of enabled tasks at decision `decision` (1-based).
+std::string nondeterministic(std::size_t decision, std::uint32_t before, std::uint32_t now);
+
 struct StrategyOptions {
   std::uint64_t seed = 1;       // random, pct
   bool state_caching = true;    // dfs, pb, db
