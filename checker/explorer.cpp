@@ -21,7 +21,8 @@ bool checked_mode_default() {
 #endif
 }
 
-SearchResult explore(Program& program, Scheduler& scheduler, const SearchLimits& limits) {
+SearchResult explore(Program& program, Scheduler& scheduler, const SearchLimits& limits,
+                     const ExecutionObserver& observer) {
   SearchResult result;
   StackPool stacks;
   Execution ex(stacks, limits.max_steps);
@@ -33,9 +34,11 @@ SearchResult explore(Program& program, Scheduler& scheduler, const SearchLimits&
     ++result.stats.executions;
     result.stats.steps += ex.steps();
     if (ex.cut()) ++result.stats.cut;
-    if (ex.finding() && scheduler.problem().empty()) result.failure = ex.snapshot();
+    if (ex.finding() && scheduler.problem().empty() && !result.failure)
+      result.failure = ex.snapshot();
+    if (observer) observer(ex);
     scheduler.end_execution();
-    if (result.failure || !scheduler.problem().empty()) break;
+    if ((result.failure && limits.stop_at_finding) || !scheduler.problem().empty()) break;
   }
   result.problem = scheduler.problem();
   result.stats.exhausted = scheduler.exhausted();
