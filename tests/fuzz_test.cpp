@@ -91,6 +91,12 @@ TEST(FuzzParts, TheOracleFailsAReductionThatLosesAFinding) {
   CHECK(r.verdict == Verdict::Disagree);
   STRCMP_EQUAL("findings", r.check.c_str());
   CHECK_TEXT(has(r.detail, "only plain dfs found:\nleaked-lock t0 l0\n"), r.detail.c_str());
+  // And the trace of an execution that shows it, for whoever debugs the reduction.
+  CHECK_TEXT(has(r.detail,
+                 "an execution of plain dfs that met it:\n"
+                 "scenario: fuzz program (generated)\n"
+                 "finding: leaked-lock: t0 finished holding l0\n"),
+             r.detail.c_str());
 }
 
 TEST(FuzzParts, AProgramOverTheBudgetIsDiscardedNotFailed) {

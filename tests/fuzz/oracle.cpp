@@ -99,7 +99,28 @@ std::string only_in(const std::set<std::string>& a, const std::set<std::string>&
   int shown = 0;
   for (const std::string& x : a)
     if (!b.count(x) && shown++ < 3) out += x + (x.back() == '\n' ? "\n" : "\n\n");
-  return out;
+  return out.empty() ? "(nothing)\n\n" : out;
+}
+
+// The first member of `a` that `b` lacks, or "".
+std::string first_only_in(const std::set<std::string>& a, const std::set<std::string>& b) {
+  for (const std::string& x : a)
+    if (!b.count(x)) return x;
+  return "";
+}
+
+// The trace of the first execution of a search that met `item` (a finding
+// key, or a finding key and an end state), or "" if none did.
+std::string witness(const FuzzProgram& p, Scheduler& s, const SearchLimits& limits,
+                    const std::string& item) {
+  InterpretedProgram program(p);
+  std::optional<ExecutionRecord> found;
+  explore(program, s, limits, [&](const Execution& ex) {
+    if (found || ex.cut()) return;
+    const std::string key = finding_key(ex);
+    if (key == item || key + "\n" + end_state(ex) == item) found = ex.snapshot();
+  });
+  return found ? format_trace(*found, kIdentity) : "";
 }
 
 OracleResult disagree(std::string check, std::string detail) {
@@ -134,6 +155,26 @@ std::optional<OracleResult> compare(const std::string& name, const Outcomes& bas
         "ends", fmt::format("only plain dfs reached:\n{}only {} reached:\n{}",
                             only_in(base.ends, other.ends), name, only_in(other.ends, base.ends)));
   return std::nullopt;
+}
+
+// For a failed compare(): an execution that met the first outcome only one
+// side met, found again by re-running that side's search.
+std::string explain(const FuzzProgram& p, const OracleOptions& options, const Reduction& reduction,
+                    const Outcomes& base, const Outcomes& other, const std::string& check) {
+  const SearchLimits limits = limits_of(options, options.max_executions);
+  const bool ends = check == "ends";
+  const std::string base_only =
+      ends ? first_only_in(base.ends, other.ends) : first_only_in(base.findings, other.findings);
+  if (!base_only.empty()) {
+    DfsScheduler plain(false);
+    return "an execution of plain dfs that met it:\n" + witness(p, plain, limits, base_only);
+  }
+  const std::string other_only =
+      ends ? first_only_in(other.ends, base.ends) : first_only_in(other.findings, base.findings);
+  if (other_only.empty()) return "";
+  const std::unique_ptr<Scheduler> s = reduction.make();
+  return "an execution of " + reduction.name + " that met it:\n" +
+         witness(p, *s, limits, other_only);
 }
 
 std::string first_difference(const std::string& a, const std::string& b) {
@@ -235,12 +276,9 @@ std::vector<Walk> random_walks(const FuzzProgram& p, const OracleOptions& o, dou
 // Random walks may only meet what the exhaustive search met.
 std::optional<OracleResult> check_random(const std::vector<Walk>& walks, const Outcomes& base) {
   for (const Walk& w : walks) {
-    const std::string findings = only_in(w.outcomes.findings, base.findings);
-    const std::string ends = only_in(w.outcomes.ends, base.ends);
-    if (!findings.empty() || !ends.empty())
-      return disagree("random",
-                      fmt::format("random walk (seed {}) met what plain dfs did not:\n{}{}", w.seed,
-                                  findings, ends));
+    if (first_only_in(w.outcomes.ends, base.ends).empty()) continue;  // ends include findings
+    return disagree("random", fmt::format("random walk (seed {}) met what plain dfs did not:\n{}",
+                                          w.seed, only_in(w.outcomes.ends, base.ends)));
   }
   return std::nullopt;
 }
@@ -279,7 +317,10 @@ OracleResult check_program(const FuzzProgram& p, const OracleOptions& options,
     const std::unique_ptr<Scheduler> scheduler = reduction.make();
     const Outcomes o = search(p, *scheduler, limits_of(options, options.max_executions));
     if (auto bad = engine_problem(reduction.name, o)) return *bad;
-    if (auto bad = compare(reduction.name, base, o)) return *bad;
+    if (auto bad = compare(reduction.name, base, o)) {
+      bad->detail += explain(p, options, reduction, base, o, bad->check);
+      return *bad;
+    }
     if (auto bad = check_replays(p, reduction.name, o, options)) return *bad;
   }
   if (auto bad = check_random(walks, base)) return *bad;
