@@ -57,6 +57,7 @@ class Generator {
   void waker(std::vector<Instr>& out, int waiter);
   void waiter(std::vector<Instr>& out);
   void consumer(std::vector<Instr>& out);
+  void both_locks(std::vector<Instr>& out);
 
   SplitMix64 rng_;
   GenOptions options_;
@@ -116,7 +117,7 @@ void Generator::block(std::vector<Instr>& out, int& budget, int depth, unsigned 
 
 void Generator::section(std::vector<Instr>& out, int& budget, int depth, unsigned held) {
   int l = below(kLocks);
-  if (held & (1u << l)) l = 1 - l;  // mostly a second lock; both held: a recursive lock
+  if ((held & (1u << l)) && chance(90)) l = 1 - l;  // else (or both held): recursive locking
   out.push_back(instr(Op::Lock, l));
   budget -= 2;
   int inner = depth < 2 ? below(4) : 0;
@@ -257,6 +258,17 @@ void Generator::consumer(std::vector<Instr>& out) {
   });
 }
 
+// Takes l0 and l1 nested, in either order: two tasks doing this in opposite
+// orders make the ABBA deadlock.
+void Generator::both_locks(std::vector<Instr>& out) {
+  const int first = below(kLocks);
+  out.push_back(instr(Op::Lock, first));
+  out.push_back(instr(Op::Lock, 1 - first));
+  out.push_back(instr(Op::Store, below(kVariables), 0, 2));
+  out.push_back(instr(Op::Unlock, 1 - first));
+  out.push_back(instr(Op::Unlock, first));
+}
+
 FuzzProgram Generator::program(std::uint64_t seed) {
   FuzzProgram p;
   p.seed = seed;
@@ -269,6 +281,7 @@ FuzzProgram Generator::program(std::uint64_t seed) {
   choose_protocol(p.world);
   const int waker_task = below(tasks_);
   const int waiters = 1 + (tasks_ == 3 && chance(40));
+  const bool nested = chance(15);  // two tasks take both locks
   // The filler's cost is spread over the tasks, before and after their part
   // in the protocol. Interleavings multiply with every task, so each task
   // beyond two halves the cost; a task outside the protocol gets at least one.
@@ -287,6 +300,7 @@ FuzzProgram Generator::program(std::uint64_t seed) {
     block(code, before, 0, 0);
     if (protocol_ && t == waker_task) waker(code, (t + 1) % tasks_);
     if (protocol_ && after_waker >= 1 && after_waker <= waiters) waiter(code);
+    if (nested && (t == waker_task || after_waker == 1)) both_locks(code);
     if (!code.empty() && code.back().op == Op::Wait &&
         code.back().style == static_cast<std::uint8_t>(WaitStyle::ReturnQueued))
       continue;  // the task ends there
