@@ -45,6 +45,7 @@ CampaignResult run_campaign(const CampaignOptions& options) {
     if (options.seconds > 0 &&
         std::chrono::duration<double>(Clock::now() - start).count() >= options.seconds)
       break;
+    if (options.should_stop && options.should_stop()) break;
     const FuzzProgram p = generate(options.first_seed + i, options.generator);
     const OracleResult r = check_program(p, options.oracle);
     ++out.programs;

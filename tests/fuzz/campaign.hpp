@@ -23,6 +23,8 @@ struct CampaignOptions {
   GenOptions generator;
   bool shrink = true;
   bool verbose = false;  // log every program, its verdict and its findings
+  // Polled between programs: true ends the campaign early (an interrupt).
+  std::function<bool()> should_stop;
   // Progress and failure reports go here (nothing when empty).
   std::function<void(const std::string&)> log;
 };

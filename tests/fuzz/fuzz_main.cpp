@@ -3,10 +3,12 @@
 //                  [--verbose]
 // Checks programs generated from seeds FIRST, FIRST+1, ... until N programs or
 // S seconds, prints each failure (shrunk) as it is found, and ends with one
-// closing line. Exit code: 0 no failure, 1 failures, 2 usage.
+// closing line (also after SIGINT or SIGTERM, once the program being checked
+// is done). Exit code: 0 no failure, 1 failures, 2 usage.
 #include <fmt/format.h>
 
 #include <charconv>
+#include <csignal>
 #include <cstdio>
 #include <string_view>
 
@@ -15,6 +17,12 @@
 namespace {
 
 using wakecheck::fuzz::CampaignOptions;
+
+volatile std::sig_atomic_t interrupted = 0;
+
+extern "C" void on_signal(int) {
+  interrupted = 1;
+}
 
 template <class T>
 bool parse_number(std::string_view text, T& out) {
@@ -58,6 +66,9 @@ int main(int argc, char** argv) {
                "EXECUTIONS] [--no-shrink] [--verbose]\n");
     return 2;
   }
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  options.should_stop = [] { return interrupted != 0; };
   options.log = [](const std::string& text) {
     fmt::print("{}", text);
     std::fflush(stdout);
