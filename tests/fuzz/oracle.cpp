@@ -324,6 +324,9 @@ OracleResult check_program(const FuzzProgram& p, const OracleOptions& options,
     if (auto bad = check_replays(p, reduction.name, o, options)) return *bad;
   }
   if (auto bad = check_random(walks, base)) return *bad;
+  for (const Walk& w : walks)
+    if (auto bad = check_replays(p, fmt::format("random walk {}", w.seed), w.outcomes, options))
+      return *bad;
   return ok;
 }
 

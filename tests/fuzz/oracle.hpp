@@ -2,8 +2,9 @@
 //  1. every reduction (DFS with state caching, and whatever comes next) finds
 //     the same set of findings and reaches the same set of terminal states as
 //     plain DFS, which enumerates every interleaving;
-//  2. for each distinct finding, the first execution that had it, written as a
-//     schedule file, read back and replayed, gives a byte-identical trace;
+//  2. for each distinct finding, the first execution of each search that had
+//     it, written as a schedule file, read back and replayed, gives a
+//     byte-identical trace;
 //  3. seeded random walks never find a finding, or reach a terminal state,
 //     that the exhaustive search says is absent;
 //  4. no execution ends in a model error (the wrappers misbehaved) or at the
