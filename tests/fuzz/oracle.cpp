@@ -274,11 +274,17 @@ std::vector<Walk> random_walks(const FuzzProgram& p, const OracleOptions& o, dou
 }
 
 // Random walks may only meet what the exhaustive search met.
-std::optional<OracleResult> check_random(const std::vector<Walk>& walks, const Outcomes& base) {
+std::optional<OracleResult> check_random(const FuzzProgram& p, const std::vector<Walk>& walks,
+                                         const Outcomes& base, const OracleOptions& o) {
   for (const Walk& w : walks) {
-    if (first_only_in(w.outcomes.ends, base.ends).empty()) continue;  // ends include findings
-    return disagree("random", fmt::format("random walk (seed {}) met what plain dfs did not:\n{}",
-                                          w.seed, only_in(w.outcomes.ends, base.ends)));
+    const std::string extra = first_only_in(w.outcomes.ends, base.ends);  // ends hold findings
+    if (extra.empty()) continue;
+    SizingWalk again(w.seed);
+    return disagree("random",
+                    fmt::format("random walk (seed {}) met what plain dfs did not:\n{}"
+                                "the walk's execution that met it:\n{}",
+                                w.seed, only_in(w.outcomes.ends, base.ends),
+                                witness(p, again, limits_of(o, o.walk_executions), extra)));
   }
   return std::nullopt;
 }
@@ -323,7 +329,7 @@ OracleResult check_program(const FuzzProgram& p, const OracleOptions& options,
     }
     if (auto bad = check_replays(p, reduction.name, o, options)) return *bad;
   }
-  if (auto bad = check_random(walks, base)) return *bad;
+  if (auto bad = check_random(p, walks, base, options)) return *bad;
   for (const Walk& w : walks)
     if (auto bad = check_replays(p, fmt::format("random walk {}", w.seed), w.outcomes, options))
       return *bad;
