@@ -3,6 +3,7 @@
 // shrinker it relies on. Long runs: `make fuzz` (build/tests/wakecheck_fuzz).
 #include <algorithm>
 #include <memory>
+#include <set>
 #include <string>
 
 #include "checker/dfs.hpp"
@@ -177,6 +178,46 @@ TEST(FuzzParts, TheShrinkerKeepsOnlyWhatTheFailureNeeds) {
       "task t1:\n"
       "  wait_event(wq0, y >= 1)\n",
       to_text(minimal).c_str());
+}
+
+// The stale read fixed in 2ee6b46 (a read recorded the value the variable had
+// when the task reached its scheduling point, not the one it then used), put
+// back into shared_var::load(): these are minimal programs the fuzzer shrank
+// its failures to (seeds 75, 92, 131 of `wakecheck_fuzz --seed 1`). Each made
+// state caching miss an end state that plain DFS reaches.
+TEST_GROUP(FuzzRegressions){};
+
+void check_agrees_with_findings(const FuzzProgram& p, const std::set<std::string>& findings) {
+  const OracleResult r = check_program(p);
+  CHECK_TEXT(r.verdict == Verdict::Agree, (to_text(p) + r.check + "\n" + r.detail).c_str());
+  std::string seen;
+  for (const std::string& f : r.findings) seen += f + "; ";
+  CHECK_TEXT(r.findings == findings, seen.c_str());
+}
+
+TEST(FuzzRegressions, StaleReadBeforeAPrepareToWaitTest) {
+  FuzzProgram p;
+  p.tasks = {{wait(WaitStyle::PrepareToWait, 0, kX, 1), spin_lock(1)},
+             {store_reg(kX, 1, 1), wake(WakeStyle::WakeUpNr2, 0)}};
+  check_agrees_with_findings(p, {"leaked-lock t0 l1"});
+}
+
+TEST(FuzzRegressions, StaleReadInAnExclusiveWaitEvent) {
+  FuzzProgram p;
+  p.tasks = {{wait(WaitStyle::WaitEventExclusive, 0, kY, 1), pop(1)},
+             {spin_lock(0), store(kY, 1), spin_unlock(0)}};
+  // t0 pops an empty q once woken; it sleeps forever when y was set and no
+  // wake followed (t1 never wakes).
+  check_agrees_with_findings(p, {"invariant t0 q", "lost-wakeup t0 wq0"});
+}
+
+TEST(FuzzRegressions, StaleReadBeforeSleepOn) {
+  FuzzProgram p;
+  p.world.fifo_capacity = 1;
+  p.tasks = {{wait(WaitStyle::SleepOn, 1, kX, 1), wake(WakeStyle::WakeUpInterruptible, 1)},
+             {store(kX, 1), pop(1)}};
+  // t1's pop of the empty q ends every execution that gets that far.
+  check_agrees_with_findings(p, {"invariant t1 q"});
 }
 
 }  // namespace wakecheck::fuzz
