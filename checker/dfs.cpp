@@ -9,8 +9,8 @@ bool DfsScheduler::begin_execution() {
   return !done_ && problem_.empty();
 }
 
-std::optional<TaskId> DfsScheduler::pick_task(std::span<const TaskId> enabled,
-                                              const Fingerprint& state) {
+std::optional<TaskId> DfsScheduler::pick_task(const Decision& d) {
+  const std::span<const TaskId> enabled = d.enabled;
   const auto options = static_cast<std::uint32_t>(enabled.size());
   if (depth_ < stack_.size()) {
     // Re-running the prefix: the same decisions must meet the same choices.
@@ -23,7 +23,7 @@ std::optional<TaskId> DfsScheduler::pick_task(std::span<const TaskId> enabled,
     }
     return enabled[node.chosen];
   }
-  if (caching_ && !visited_.insert(state)) return std::nullopt;
+  if (caching_ && !visited_.insert(d.state)) return std::nullopt;
   stack_.push_back({options, 0});
   ++depth_;
   return enabled[0];

@@ -22,8 +22,7 @@ class DfsScheduler final : public Scheduler {
   explicit DfsScheduler(bool state_caching) : caching_(state_caching) {}
 
   bool begin_execution() override;
-  std::optional<TaskId> pick_task(std::span<const TaskId> enabled,
-                                  const Fingerprint& state) override;
+  std::optional<TaskId> pick_task(const Decision& d) override;
   void end_execution() override;
   bool exhausted() const override { return done_; }
   std::uint64_t states() const override { return visited_.size(); }

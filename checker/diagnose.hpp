@@ -20,6 +20,10 @@ Finding bad_unlock(const Execution& ex, TaskId task, ObjectId lock);
 // the current task's access and the last change to the container by another.
 Finding container_misuse(const Execution& ex, ObjectId container, const char* what,
                          std::size_t capacity);
+// The current task's access to guarded data `obj` races with an earlier
+// access by `other` (trace entry `other_entry`, a write if `other_write`).
+Finding data_race(const Execution& ex, ObjectId obj, TaskId other, std::uint32_t other_entry,
+                  bool other_write);
 Finding livelock(const Execution& ex, std::uint32_t max_steps);
 Finding lost_wakeup(const Execution& ex, TaskId sleeper, ObjectId wq, const std::string& work);
 // Nothing enabled, no lost wakeup: tasks wait for locks, or sleep with nobody to wake them.

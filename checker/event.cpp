@@ -10,6 +10,8 @@ const char* op_kind_name(OpKind kind) {
       return "lock";
     case OpKind::LockRelease:
       return "unlock";
+    case OpKind::LockTry:
+      return "trylock";
     case OpKind::Read:
       return "read";
     case OpKind::Write:
@@ -34,6 +36,12 @@ const char* op_kind_name(OpKind kind) {
       return "wake-up";
     case OpKind::Wake:
       return "wake";
+    case OpKind::WakeMiss:
+      return "wake-miss";
+    case OpKind::LockWait:
+      return "lock-wait";
+    case OpKind::WastedWakeup:
+      return "wasted-wakeup";
     case OpKind::Note:
       return "note";
   }
@@ -46,6 +54,8 @@ const char* object_kind_name(ObjectKind kind) {
       return "task";
     case ObjectKind::Spinlock:
       return "spinlock";
+    case ObjectKind::Mutex:
+      return "mutex";
     case ObjectKind::WaitQueue:
       return "wait queue";
     case ObjectKind::Variable:

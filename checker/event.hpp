@@ -13,6 +13,7 @@ enum class OpKind : std::uint8_t {
   TaskExit,      // a: the task's return value
   LockAcquire,   // object: lock. Scheduling point; enabled only while the lock is free
   LockRelease,   // object: lock
+  LockTry,       // object: lock. Scheduling point, always enabled. a: 1 if it took the lock
   Read,          // plain shared data, not a scheduling point. a: value read
   Write,         // plain shared data, not a scheduling point. a: value written
   AtomicRead,    // a: value read
@@ -25,14 +26,36 @@ enum class OpKind : std::uint8_t {
   WaitQueueActive,  // object: wait queue. Unlocked emptiness test. a: 1 if it had waiters
   WakeUp,           // object: wait queue. a: tasks woken, b: entries looked at
   Wake,             // object: the woken task. b: its TaskId. One per task a wake made runnable
-  Note,             // a model's remark in the trace (label says it), not an operation
+  // object: a task a wake looked at and left as it was (its state did not match
+  // the wake's mode). a: its state; b: its TaskId; label says why.
+  WakeMiss,
+  // object: a wait queue. A task woken from it found nothing to do and waits
+  // again (a wasted wakeup). a: the trace entry (1-based) of the Wake; b: the task.
+  WastedWakeup,
+  // object: the lock a task still waits for when the execution ends (it never
+  // got it). Recorded at the end so that the trace shows every blocked acquisition.
+  LockWait,
+  Note,  // a model's remark in the trace (label says it), not an operation
 };
 
 // What an operation does to its object; kept on every record for the coming
 // partial-order reduction and race detection.
 enum class Access : std::uint8_t { None, Read, Write, ReadWrite };
 
-enum class ObjectKind : std::uint8_t { Task, Spinlock, WaitQueue, Variable, Container, Ledger };
+enum class ObjectKind : std::uint8_t {
+  Task,
+  Spinlock,
+  Mutex,  // a sleeping lock: holding it across schedule() is allowed
+  WaitQueue,
+  Variable,
+  Container,
+  Ledger,
+};
+
+// Objects the engine's lock(), unlock() and try_lock() work on.
+inline bool is_lock(ObjectKind k) {
+  return k == ObjectKind::Spinlock || k == ObjectKind::Mutex;
+}
 
 const char* op_kind_name(OpKind kind);
 const char* object_kind_name(ObjectKind kind);

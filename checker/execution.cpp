@@ -140,12 +140,23 @@ void Execution::lock(ObjectId l, const char* label, SourceLoc loc) {
   }
   step(OpKind::LockAcquire, l, Access::ReadWrite, label, loc);
   set_owner(l, current_);
+  if (races_.active()) races_.acquire(current_, l);
 }
 
 void Execution::unlock(ObjectId l, const char* label, SourceLoc loc) {
   step(OpKind::LockRelease, l, Access::ReadWrite, label, loc);
   if (objects_[l].owner != current_) fail(bad_unlock(*this, current_, l));
+  if (races_.active()) races_.release(current_, l);
   set_owner(l, kNoTask);
+}
+
+bool Execution::try_lock(ObjectId l, const char* label, SourceLoc loc) {
+  OpRecord op = step(OpKind::LockTry, l, Access::ReadWrite, label, loc);
+  if (objects_[l].owner != kNoTask) return false;  // held, perhaps by this task: trylock fails
+  set_owner(l, current_);
+  if (races_.active()) races_.acquire(current_, l);
+  op.result(1);
+  return true;
 }
 
 void Execution::set_owner(ObjectId l, TaskId owner) {
@@ -167,6 +178,9 @@ void Execution::sleep(SourceLoc loc) {
 }
 
 bool Execution::wake(TaskId t) {
+  // A wake orders the waker's past before the woken task's future, also when
+  // it lands before the task reached schedule() (try_to_wake_up's barrier).
+  if (races_.active() && current_ != kNoTask) races_.wake(current_, t);
   if (tasks_[t].status != TaskStatus::Sleeping) return false;
   tasks_[t].status = TaskStatus::Runnable;
   retally_task(t);
@@ -177,8 +191,13 @@ void Execution::set_hash(ObjectId o, std::uint64_t hash) {
   Object& obj = objects_[o];
   remove_term(fingerprint_, obj.term);
   obj.hash = hash;
-  obj.term = fingerprint_term(kObjectSalt ^ o, hash);
+  obj.term = fingerprint_term(kObjectSalt ^ o, obj.wasted == 0 ? hash : fold(hash, obj.wasted));
   add_term(fingerprint_, obj.term);
+}
+
+void Execution::wasted_wakeup(ObjectId o) {
+  ++objects_[o].wasted;
+  set_hash(o, objects_[o].hash);
 }
 
 void Execution::fold_history(TaskId t) {
@@ -220,7 +239,23 @@ void Execution::resume(TaskId t) {
   current_ = kNoTask;
 }
 
+void Execution::check_race(ObjectId obj, bool write, std::size_t index) {
+  const auto entry = static_cast<std::uint32_t>(index + 1);
+  const RaceDetector::Conflict c = races_.access(current_, obj, write, entry);
+  if (c.task != kNoTask) raise(data_race(*this, obj, c.task, c.entry, c.write));
+}
+
+void Execution::refresh_race_term() {
+  constexpr std::uint64_t kRaceSalt = 0x7261636500000000ULL;  // "race"
+  remove_term(fingerprint_, race_term_);
+  race_term_ = fingerprint_term(kRaceSalt, races_.state_hash());
+  add_term(fingerprint_, race_term_);
+}
+
 void Execution::start_tasks() {
+  bool guarded = false;
+  for (const Object& o : objects_) guarded = guarded || o.guard != kNoObject;
+  if (guarded) races_.start(tasks_.size(), objects_.size());
   // Each task runs alone up to its first visible operation: what it does
   // before that is local to it, so no interleaving is lost.
   for (TaskId t = 0; t < tasks_.size() && !finding_; ++t) {
@@ -254,7 +289,9 @@ void Execution::run(Scheduler& scheduler, Program& program) {
     }
     TaskId next = enabled_.front();
     if (enabled_.size() > 1) {
-      const std::optional<TaskId> pick = scheduler.pick_task(enabled_, fingerprint_);
+      if (races_.active()) refresh_race_term();
+      const std::optional<TaskId> pick =
+          scheduler.pick_task(Decision{enabled_, fingerprint_, previous_, steps_});
       if (!pick) {
         cut_ = true;
         break;
@@ -263,6 +300,7 @@ void Execution::run(Scheduler& scheduler, Program& program) {
       decisions_.push_back(next);
     }
     ++steps_;
+    previous_ = next;
     resume(next);
   }
 }
@@ -274,6 +312,7 @@ void Execution::end_with_nothing_enabled(Program& program) {
     program.at_end(*this);
     return;
   }
+  record_blocked_acquisitions();
   for (TaskId t = 0; t < tasks_.size(); ++t) {
     if (tasks_[t].status != TaskStatus::Sleeping) continue;
     std::string work = program.work_left(*this, t, tasks_[t].last_wait_queue);
@@ -285,6 +324,19 @@ void Execution::end_with_nothing_enabled(Program& program) {
   raise(stuck(*this));
 }
 
+// A task that waits for a held lock never performed its acquisition, so the
+// trace would not show it: record where each one stopped.
+void Execution::record_blocked_acquisitions() {
+  for (TaskId t = 0; t < tasks_.size(); ++t) {
+    const Task& task = tasks_[t];
+    if (task.status != TaskStatus::Runnable || task.pending != OpKind::LockAcquire) continue;
+    TraceEntry& e = append(OpKind::LockWait, task.pending_object, Access::None, task.pending_label,
+                           task.pending_loc, false);
+    e.task = t;
+    e.b = objects_[task.pending_object].owner;
+  }
+}
+
 ExecutionRecord Execution::snapshot() const {
   ExecutionRecord r;
   r.finding = finding_;
@@ -292,7 +344,7 @@ ExecutionRecord Execution::snapshot() const {
   r.decisions = decisions_;
   r.steps = steps_;
   for (const Task& t : tasks_) r.task_names.push_back(t.name);
-  for (const Object& o : objects_) r.objects.push_back({o.name, o.kind});
+  for (const Object& o : objects_) r.objects.push_back({o.name, o.kind, o.wasted});
   describe_final_state(*this, r.final_state);
   return r;
 }
@@ -312,9 +364,12 @@ void Execution::reset() {
   trace_.clear();
   decisions_.clear();
   enabled_.clear();
+  races_ = {};
   fingerprint_ = {};
+  race_term_ = {};
   finding_ = {};
   steps_ = 0;
+  previous_ = kNoTask;
   cut_ = false;
   current_ = kNoTask;
 }

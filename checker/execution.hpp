@@ -7,7 +7,9 @@
 //  - A task is enabled iff it is Runnable and, if its pending operation is a
 //    lock acquisition, the lock is free. Sleeping and Finished tasks are not.
 //  - fingerprint_ equals the sum of every task's and object's term at every
-//    scheduling point (maintained incrementally, never recomputed).
+//    scheduling point (maintained incrementally, never recomputed), plus the
+//    race detector's term (race_term_), which is brought up to date at every
+//    decision (the only place a scheduler reads it).
 //  - Nothing on the per-step path allocates once reserve() has run: the trace,
 //    the decisions and the enabled list keep their capacity across executions.
 #pragma once
@@ -20,6 +22,7 @@
 
 #include "checker/finding.hpp"
 #include "checker/hash.hpp"
+#include "checker/race.hpp"
 #include "checker/stack_pool.hpp"
 #include "checker/trace.hpp"
 
@@ -75,14 +78,19 @@ class Execution {
   // Declares that `lock` guards the data object `obj` (the kernel's
   // __guarded_by): accesses made holding it need not be scheduling points.
   void set_guard(ObjectId obj, ObjectId lock) { objects_[obj].guard = lock; }
+  ObjectId guard(ObjectId obj) const { return objects_[obj].guard; }
   // A plain access to shared data: only recorded while the task holds the
   // object's declared guard, a scheduling point otherwise (no guard declared,
   // or accessed without it), so every unguarded access interleaves.
+  // Guarded data is also checked for data races (checker/race.hpp).
   OpRecord access(OpKind kind, ObjectId obj, Access access, const char* label, SourceLoc loc) {
     const ObjectId guard = objects_[obj].guard;
-    return guard != kNoObject && objects_[guard].owner == current_
-               ? record(kind, obj, access, label, loc)
-               : step(kind, obj, access, label, loc);
+    if (access != Access::Read) ++tasks_[current_].writes;
+    if (guard == kNoObject) return step(kind, obj, access, label, loc);
+    OpRecord op = objects_[guard].owner == current_ ? record(kind, obj, access, label, loc)
+                                                    : step(kind, obj, access, label, loc);
+    if (races_.active()) check_race(obj, access != Access::Read, op.index());
+    return op;
   }
   // The one way data wrappers touch their value: access(), then `op` computes
   // the result from the state as it is once the task is scheduled, and that
@@ -110,13 +118,23 @@ class Execution {
   // Lock objects: acquisition waits while another task holds it.
   void lock(ObjectId lock, const char* label, SourceLoc loc);
   void unlock(ObjectId lock, const char* label, SourceLoc loc);
+  // Takes the lock if it is free; never waits. A scheduling point either way.
+  bool try_lock(ObjectId lock, const char* label, SourceLoc loc);
   // The current task sleeps until wake(); then records its Resume.
   void sleep(SourceLoc loc);
-  // Makes a sleeping task runnable; false if it was not asleep.
+  // The model woke `task` (its state matched): a happens-before edge from the
+  // current task, and a sleeping task becomes runnable; false if it was not asleep.
   bool wake(TaskId task);
   void set_hash(ObjectId obj, std::uint64_t hash);
   // Remembers the wait queue `task` was last enqueued on, for end-of-execution diagnosis.
   void note_wait_queue(TaskId task, ObjectId wq) { tasks_[task].last_wait_queue = wq; }
+  // A wasted wakeup on `obj` (a wait queue): a task woken from it found nothing
+  // to do and waits again. Counted per object; part of the state fingerprint,
+  // so that state caching keeps the worst case over a search exact.
+  void wasted_wakeup(ObjectId obj);
+  std::uint32_t wasted(ObjectId obj) const { return objects_[obj].wasted; }
+  // Writes task t made to shared data (variables, containers) so far.
+  std::uint32_t writes(TaskId t) const { return tasks_[t].writes; }
   // Raises a finding; the first one raised in an execution wins.
   void raise(Finding f);
   // Raises a finding from task code and stops the task for good.
@@ -178,6 +196,7 @@ class Execution {
     ObjectId last_wait_queue = kNoObject;
     ObjectId object = kNoObject;
     int exit_code = 0;
+    std::uint32_t writes = 0;  // writes to shared data so far: a woken task's progress
     Fingerprint term;
   };
   struct Object {
@@ -190,6 +209,7 @@ class Execution {
     std::uint32_t taken_at = 0;
     DescribeFn describe = nullptr;
     const void* self = nullptr;
+    std::uint32_t wasted = 0;  // wasted wakeups counted against it (a wait queue)
   };
 
   void start_tasks();
@@ -199,12 +219,15 @@ class Execution {
   void task_main(TaskId t);
   void finish_task(TaskId t, int code);
   void end_with_nothing_enabled(Program& program);
+  void record_blocked_acquisitions();
   TraceEntry& append(OpKind kind, ObjectId obj, Access access, const char* label, SourceLoc loc,
                      bool scheduling_point);
   void fold_history(TaskId t);
   void retally_task(TaskId t);
   void set_owner(ObjectId lock, TaskId owner);
   void check_observe(ObjectId obj, SourceLoc loc);
+  void check_race(ObjectId obj, bool write, std::size_t index);
+  void refresh_race_term();
 
   StackPool& stacks_;
   std::uint32_t max_steps_;
@@ -215,11 +238,14 @@ class Execution {
   std::vector<TaskId> enabled_;
   boost::context::fiber engine_;  // the engine's continuation while a task runs
   TaskId current_ = kNoTask;
+  TaskId previous_ = kNoTask;  // the task that took the last scheduling point
   Fingerprint fingerprint_;
   Finding finding_;
   std::uint32_t steps_ = 0;
   bool cut_ = false;
   bool checked_ = false;
+  RaceDetector races_;  // active only when some data declares a guard
+  Fingerprint race_term_;
 };
 
 inline OpRecord& OpRecord::result(std::int64_t a) {

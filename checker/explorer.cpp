@@ -1,5 +1,6 @@
 #include "checker/explorer.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <string_view>
 
@@ -21,6 +22,24 @@ bool checked_mode_default() {
 #endif
 }
 
+namespace {
+
+// Keeps the worst execution for wasted wakeups, in total and per object.
+void tally_waste(const Execution& ex, SearchResult& result) {
+  std::uint32_t total = 0;
+  if (result.max_wasted_by_object.size() < ex.object_count())
+    result.max_wasted_by_object.resize(ex.object_count(), 0);
+  for (ObjectId o = 0; o < ex.object_count(); ++o) {
+    total += ex.wasted(o);
+    result.max_wasted_by_object[o] = std::max(result.max_wasted_by_object[o], ex.wasted(o));
+  }
+  if (total <= result.stats.max_wasted) return;
+  result.stats.max_wasted = total;
+  result.worst_waste = ex.snapshot();
+}
+
+}  // namespace
+
 SearchResult explore(Program& program, Scheduler& scheduler, const SearchLimits& limits,
                      const ExecutionObserver& observer) {
   SearchResult result;
@@ -34,6 +53,7 @@ SearchResult explore(Program& program, Scheduler& scheduler, const SearchLimits&
     ++result.stats.executions;
     result.stats.steps += ex.steps();
     if (ex.cut()) ++result.stats.cut;
+    tally_waste(ex, result);
     if (ex.finding() && scheduler.problem().empty() && !result.failure)
       result.failure = ex.snapshot();
     if (observer) observer(ex);

@@ -6,6 +6,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "checker/trace.hpp"
 
@@ -37,12 +38,20 @@ struct SearchStats {
   std::uint64_t states = 0;      // distinct states remembered (dfs)
   std::uint64_t steps = 0;       // scheduling points over all executions
   bool exhausted = false;        // the strategy covered everything it promises
+  // The most wasted wakeups of one execution, over every execution explored
+  // (exact under state caching: the counts are part of the state).
+  std::uint32_t max_wasted = 0;
 };
 
 struct SearchResult {
   SearchStats stats;
   std::optional<ExecutionRecord> failure;  // the first execution with a finding
-  std::string problem;                     // the scheduler stopped: divergence, nondeterminism
+  // The first execution with max_wasted wasted wakeups (none when 0): its
+  // ObjectInfo::wasted say where they were.
+  std::optional<ExecutionRecord> worst_waste;
+  // Per object (by ObjectId), the most wasted wakeups of one execution.
+  std::vector<std::uint32_t> max_wasted_by_object;
+  std::string problem;  // the scheduler stopped: divergence, nondeterminism
 };
 
 // Called once per execution when it has ended (finished, stuck, a finding, or

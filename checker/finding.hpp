@@ -22,6 +22,7 @@ enum class FindingKind : std::uint8_t {
   BadUnlock,      // unlock of a lock the task does not hold
   Livelock,       // the execution did not end within the step bound
   ModelError,     // the model threw: a bug in the model, not a finding about the code under test
+  DataRace,       // two accesses to guarded data, one a write, not ordered by a lock or a wake
 };
 
 // The scenario-file spelling ("lost-wakeup", ...).

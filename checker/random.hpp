@@ -1,5 +1,7 @@
 #pragma once
 
+#include <fmt/format.h>
+
 #include "checker/rng.hpp"
 #include "checker/scheduler.hpp"
 
@@ -9,16 +11,24 @@ namespace wakecheck {
 // fixes every decision of every execution, so a run can be repeated whole.
 class RandomScheduler final : public Scheduler {
  public:
-  explicit RandomScheduler(std::uint64_t seed) : rng_(seed) {}
+  explicit RandomScheduler(std::uint64_t seed) : seed_(seed), rng_(seed) {}
 
-  bool begin_execution() override { return true; }
-  std::optional<TaskId> pick_task(std::span<const TaskId> enabled, const Fingerprint&) override {
-    return enabled[rng_.below(enabled.size())];
+  bool begin_execution() override {
+    ++walks_;
+    return true;
+  }
+  std::optional<TaskId> pick_task(const Decision& d) override {
+    return d.enabled[rng_.below(d.enabled.size())];
   }
   void end_execution() override {}
+  std::string coverage() const override {
+    return fmt::format("{} uniformly random schedules (seed {})", walks_, seed_);
+  }
 
  private:
+  std::uint64_t seed_;
   SplitMix64 rng_;
+  std::uint64_t walks_ = 0;
 };
 
 }  // namespace wakecheck

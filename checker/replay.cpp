@@ -16,8 +16,8 @@ std::string ReplayScheduler::name(TaskId t) const {
   return t < names_.size() ? names_[t] : fmt::format("task {}", t);
 }
 
-std::optional<TaskId> ReplayScheduler::pick_task(std::span<const TaskId> enabled,
-                                                 const Fingerprint&) {
+std::optional<TaskId> ReplayScheduler::pick_task(const Decision& d) {
+  const std::span<const TaskId> enabled = d.enabled;
   std::string enabled_names;
   for (TaskId t : enabled) enabled_names += (enabled_names.empty() ? "" : ", ") + name(t);
   if (next_ >= decisions_.size()) {

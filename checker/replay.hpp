@@ -15,8 +15,7 @@ class ReplayScheduler final : public Scheduler {
       : decisions_(std::move(decisions)), names_(std::move(names)) {}
 
   bool begin_execution() override;
-  std::optional<TaskId> pick_task(std::span<const TaskId> enabled,
-                                  const Fingerprint& state) override;
+  std::optional<TaskId> pick_task(const Decision& d) override;
   void end_execution() override;
   const std::string& problem() const override { return problem_; }
 

@@ -14,6 +14,14 @@
 
 namespace wakecheck {
 
+// What the engine knows at a decision point.
+struct Decision {
+  std::span<const TaskId> enabled;  // ascending, at least two
+  const Fingerprint& state;         // fingerprint of the global state here
+  TaskId previous;                  // the task that performed the last operation (kNoTask: none)
+  std::uint32_t step;               // scheduling points taken so far in this execution
+};
+
 class Scheduler {
  public:
   virtual ~Scheduler() = default;
@@ -21,10 +29,8 @@ class Scheduler {
   // Starts the next execution; false when the strategy has nothing left to run.
   virtual bool begin_execution() = 0;
 
-  // Picks one of `enabled` (ascending, at least two). `state` fingerprints the
-  // global state here. nullopt cuts the execution short: its future was explored.
-  virtual std::optional<TaskId> pick_task(std::span<const TaskId> enabled,
-                                          const Fingerprint& state) = 0;
+  // Picks one of d.enabled. nullopt cuts the execution short: its future was explored.
+  virtual std::optional<TaskId> pick_task(const Decision& d) = 0;
 
   // The execution ended (or was cut); a systematic strategy backtracks here.
   virtual void end_execution() = 0;
@@ -35,14 +41,20 @@ class Scheduler {
   // Distinct states remembered by a stateful strategy (0 when it keeps none).
   virtual std::uint64_t states() const { return 0; }
 
+  // What the search covered, in words a person can check ("every schedule
+  // with at most 2 preemptions"); empty when there is nothing to add.
+  virtual std::string coverage() const { return ""; }
+
   // Why the strategy stopped an execution on its own (a replay that diverged,
   // a model that is not deterministic); empty when it did not.
   virtual const std::string& problem() const;
 };
 
 struct StrategyOptions {
-  std::uint64_t seed = 1;     // random
-  bool state_caching = true;  // dfs
+  std::uint64_t seed = 1;       // random, pct
+  bool state_caching = true;    // dfs, pb, db
+  std::uint32_t bound = 2;      // pb: preemptions; db: delays
+  std::uint32_t pct_depth = 3;  // pct: the bug depth d it targets
 };
 
 }  // namespace wakecheck

@@ -2,7 +2,9 @@
 
 #include <array>
 
+#include "checker/bounded.hpp"
 #include "checker/dfs.hpp"
+#include "checker/pct.hpp"
 #include "checker/random.hpp"
 
 namespace wakecheck {
@@ -16,8 +18,26 @@ std::unique_ptr<Scheduler> make_random(const StrategyOptions& o) {
   return std::make_unique<RandomScheduler>(o.seed);
 }
 
-constexpr std::array<StrategyInfo, 2> kStrategies = {{
+std::unique_ptr<Scheduler> make_pb(const StrategyOptions& o) {
+  return std::make_unique<BoundedScheduler>(BoundedScheduler::Measure::preemptions, o.bound,
+                                            o.state_caching);
+}
+
+std::unique_ptr<Scheduler> make_db(const StrategyOptions& o) {
+  return std::make_unique<BoundedScheduler>(BoundedScheduler::Measure::delays, o.bound,
+                                            o.state_caching);
+}
+
+std::unique_ptr<Scheduler> make_pct(const StrategyOptions& o) {
+  return std::make_unique<PctScheduler>(o.seed, o.pct_depth);
+}
+
+constexpr std::array<StrategyInfo, 5> kStrategies = {{
     {"dfs", "exhaustive depth-first search with state caching", true, make_dfs},
+    {"pb", "every schedule with at most `bound` preemptions, fewest first", false, make_pb},
+    {"db", "every schedule with at most `bound` delays of a round-robin scheduler", false, make_db},
+    {"pct", "probabilistic concurrency testing with bug depth `pct_depth`, seeded", false,
+     make_pct},
     {"random", "random walk, seeded", false, make_random},
 }};
 

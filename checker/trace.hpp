@@ -27,6 +27,7 @@ struct TraceEntry {
 struct ObjectInfo {
   std::string name;
   ObjectKind kind;
+  std::uint32_t wasted = 0;  // wasted wakeups counted against it in this execution
 };
 
 // Everything a report needs about one finished execution, copied out before

@@ -50,6 +50,8 @@ std::string describe_entry(const ExecutionRecord& r, const TraceEntry& e) {
     case OpKind::LockAcquire:
     case OpKind::LockRelease:
       return fmt::format("{}({})", e.label, obj);
+    case OpKind::LockTry:
+      return fmt::format("{}({}) = {}", e.label, obj, e.a);
     case OpKind::Read:
       return fmt::format("read {} = {}", obj, e.a);
     case OpKind::Write:
@@ -68,6 +70,12 @@ std::string describe_entry(const ExecutionRecord& r, const TraceEntry& e) {
       return "woken: schedule() returns";
     case OpKind::Wake:
       return fmt::format("  -> {}({}): now TASK_RUNNING", e.label, task_name(r, e.b));
+    case OpKind::WakeMiss:
+      return fmt::format("  -> try_to_wake_up({}): left as it is, {}", task_name(r, e.b), e.label);
+    case OpKind::WastedWakeup:
+      return fmt::format("wasted wakeup on {}: woken at #{}, found nothing, waits again", obj, e.a);
+    case OpKind::LockWait:
+      return fmt::format("{}({}): still waiting, never taken", e.label, obj);
     case OpKind::Note:
       return e.label;
     default:

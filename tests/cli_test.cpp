@@ -101,7 +101,7 @@ TEST(CliBadInput, UnknownStrategyFlagGetsDidYouMean) {
   Streams s;
   LONGS_EQUAL(kExitBadInput,
               run_command(s.io, "scenarios/boundedq/ok_w1.toml", "dsf", (kScratch / "x").string()));
-  STRCMP_CONTAINS("unknown strategy 'dsf'; did you mean 'dfs'? (one of: dfs, random)",
+  STRCMP_CONTAINS("unknown strategy 'dsf'; did you mean 'dfs'? (one of: dfs, pb, db, pct, random)",
                   s.err.str().c_str());
 }
 

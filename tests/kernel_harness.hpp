@@ -22,8 +22,11 @@
 #include "checker/replay.hpp"
 #include "checker/scheduler.hpp"
 #include "checker/shared.hpp"
+#include "model/kernel/completion.hpp"
 #include "model/kernel/list.hpp"
+#include "model/kernel/mutex.hpp"
 #include "model/kernel/sched.hpp"
+#include "model/kernel/semaphore.hpp"
 #include "model/kernel/spinlock.hpp"
 #include "model/kernel/wait.hpp"
 
@@ -31,7 +34,9 @@ namespace wakecheck::ktest {
 
 // The objects every test program may use. Object ids follow creation order:
 // wq.lock 0, wq 1, l 2, a 3, b 4, flag 5, wq2.lock 6, wq2 7, busy 8, items 9, len 10,
-// then one object per task. None of the data declares a guard: every access interleaves.
+// then the sleeping primitives (m; sem: count 1; done), counter (guarded by l),
+// then one object per task. None of the data
+// declares a guard: every access interleaves.
 struct World {
   explicit World(Execution& ex)
       : k(ex),
@@ -43,7 +48,11 @@ struct World {
         wq2(k, "wq2"),
         busy(ex, "busy", 0),
         items(ex, "items", 4),
-        len(ex, "len", 0) {}
+        len(ex, "len", 0),
+        m(k, "m"),
+        sem(k, "sem", 1),
+        done(k, "done"),
+        counter(ex, "counter", 0, l.id) {}
 
   kernel k;
   wait_queue_head wq;
@@ -55,6 +64,10 @@ struct World {
   shared_var busy;
   shared_fifo items;
   shared_var len;
+  mutex m;
+  semaphore sem;
+  completion done;
+  shared_var counter;              // declared guarded by l: checked for data races
   std::vector<task_struct*> task;  // by TaskId
   // What the tasks saw ("woken" -> 1, ...); survives the execution for the test to read.
   std::map<std::string, std::int64_t> seen;
@@ -153,9 +166,7 @@ class KernelProgram final : public Program {
 class LowestFirstScheduler final : public Scheduler {
  public:
   bool begin_execution() override { return !std::exchange(ran_, true); }
-  std::optional<TaskId> pick_task(std::span<const TaskId> enabled, const Fingerprint&) override {
-    return enabled.front();
-  }
+  std::optional<TaskId> pick_task(const Decision& d) override { return d.enabled.front(); }
   void end_execution() override {}
 
  private:
@@ -218,12 +229,13 @@ inline std::string states_of(const ExecutionRecord& rec, TaskId task) {
 
 // The tasks a WakeUp entry made runnable, by name, in wake order: the Wake
 // entries that follow it ("n2, n1, x1"; "" when it woke nobody). The walk's
-// autoremove unlinks (WaitQueueRemove) stand between them.
+// autoremove unlinks (WaitQueueRemove) and the tasks it left (WakeMiss) stand between them.
 inline std::string woken_by(const ExecutionRecord& rec, std::size_t wake_up) {
   std::string out;
   for (std::size_t i = wake_up + 1;
        i < rec.trace.size() &&
-       (rec.trace[i].kind == OpKind::Wake || rec.trace[i].kind == OpKind::WaitQueueRemove);
+       (rec.trace[i].kind == OpKind::Wake || rec.trace[i].kind == OpKind::WakeMiss ||
+        rec.trace[i].kind == OpKind::WaitQueueRemove);
        ++i) {
     if (rec.trace[i].kind != OpKind::Wake) continue;
     if (!out.empty()) out += ", ";

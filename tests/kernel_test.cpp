@@ -325,7 +325,7 @@ TEST(WaitQueue, AutoremoveUnlinksOnWakeDefaultWakeFunctionDoesNot) {
               schedule(current);
               w.seen["default_linked"] = !list_empty(&wait.entry);
               remove_wait_queue(&w.wq, &wait);
-              w.seen["default_linked_after_remove"] = !list_empty(&wait.entry);
+              w.seen["default_poisoned_after_remove"] = list_poisoned(&wait.entry);
               return 0;
             })
       .task("waker", [](World& w, task_struct*) { return wake_up_all(&w.wq); });
@@ -336,7 +336,8 @@ TEST(WaitQueue, AutoremoveUnlinksOnWakeDefaultWakeFunctionDoesNot) {
   STRCMP_EQUAL("dflt, auto", woken_by(*rec, entries_of(*rec, OpKind::WakeUp)[0]).c_str());
   LONGS_EQUAL(0, seen(*p.world, "auto_linked"));
   LONGS_EQUAL(1, seen(*p.world, "default_linked"));
-  LONGS_EQUAL(0, seen(*p.world, "default_linked_after_remove"));
+  // remove_wait_queue() is list_del(): it poisons the entry, it does not re-initialise it.
+  LONGS_EQUAL(1, seen(*p.world, "default_poisoned_after_remove"));
   // finish_wait() found auto's entry unlinked and took no lock; dflt removed its own.
   const auto removes = entries_of(*rec, OpKind::WaitQueueRemove, "remove_wait_queue");
   UNSIGNED_LONGS_EQUAL(1, removes.size());
@@ -345,6 +346,76 @@ TEST(WaitQueue, AutoremoveUnlinksOnWakeDefaultWakeFunctionDoesNot) {
   const auto autoremoved = entries_of(*rec, OpKind::WaitQueueRemove, "autoremove_wake_function");
   UNSIGNED_LONGS_EQUAL(1, autoremoved.size());
   LONGS_EQUAL(0, rec->trace[autoremoved[0]].b);
+}
+
+// The sequence that crashed the checker: DEFINE_WAIT (autoremove) queued with
+// add_wait_queue(), woken (the walk unlinks it), then remove_wait_queue(). In
+// Linux the list_del() of the self-linked entry changes nothing: no finding.
+TEST(WaitQueue, RemoveWaitQueueAfterAutoremoveIsHarmless) {
+  KernelProgram p;
+  p.task("sleeper", [](World& w, task_struct* current) {
+     wait_queue_entry wait = DEFINE_WAIT(current);
+     add_wait_queue(&w.wq, &wait);
+     set_current_state(current, TASK_UNINTERRUPTIBLE);
+     if (w.flag.load() == 0) schedule(current);
+     __set_current_state(current, TASK_RUNNING);
+     remove_wait_queue(&w.wq, &wait);
+     w.seen["poisoned"] = list_poisoned(&wait.entry);
+     return 0;
+   }).task("waker", [](World& w, task_struct*) {
+    w.flag.store(1);
+    wake_up(&w.wq);
+    w.seen["queued_after_wake"] = queued(w.wq);
+    return 0;
+  });
+  const SearchResult r = run_dfs(p);
+  STRCMP_EQUAL("none", kind_of(r));
+  CHECK(r.stats.exhausted);
+  LONGS_EQUAL(1, seen(*p.world, "poisoned"));
+}
+
+// A second remove_wait_queue() of one entry: list_del() poisoned it the first
+// time, and Linux would fault on LIST_POISON1. A finding at the second call.
+TEST(WaitQueue, RemovingAnEntryTwiceIsAFindingNotACrash) {
+  KernelProgram p;
+  p.task("t", [](World& w, task_struct* current) {
+    wait_queue_entry wait;
+    init_waitqueue_entry(&wait, current);
+    add_wait_queue(&w.wq, &wait);
+    remove_wait_queue(&w.wq, &wait);
+    remove_wait_queue(&w.wq, &wait);
+    return 0;
+  });
+  const SearchResult r = run_lowest_first(p);
+  STRCMP_EQUAL("invariant", kind_of(r));
+  const Finding& f = r.failure->finding;
+  STRCMP_EQUAL(
+      "remove_wait_queue: t removes the wait_queue_entry of t from wq, but list_del() removed it "
+      "already and poisoned it (LIST_POISON1)",
+      f.summary.c_str());
+  CHECK_TEXT(contains(f.explanation, "at tests/kernel_test.cpp:"), f.explanation.c_str());
+  UNSIGNED_LONGS_EQUAL(p.world->wq.id, f.object);
+}
+
+// Removing an entry through the wrong queue would unlink it under the wrong
+// queue's lock.
+TEST(WaitQueue, RemovingAnEntryFromAQueueItIsNotOnIsAFinding) {
+  KernelProgram p;
+  p.task("t", [](World& w, task_struct* current) {
+    wait_queue_entry wait;
+    init_waitqueue_entry(&wait, current);
+    add_wait_queue(&w.wq, &wait);
+    remove_wait_queue(&w.wq2, &wait);
+    return 0;
+  });
+  const SearchResult r = run_lowest_first(p);
+  STRCMP_EQUAL("invariant", kind_of(r));
+  const Finding& f = r.failure->finding;
+  STRCMP_EQUAL(
+      "remove_wait_queue: t removes the wait_queue_entry of t from wq2, but it is queued on "
+      "another wait queue",
+      f.summary.c_str());
+  UNSIGNED_LONGS_EQUAL(p.world->wq2.id, f.object);
 }
 
 // Rule 9. finish_wait(): __set_current_state(TASK_RUNNING); list_del_init() if still
@@ -937,11 +1008,24 @@ TEST(Spinlock, AbbaDeadlockIsFoundByExhaustiveSearch) {
   STRCMP_EQUAL("deadlock", kind_of(r));
   UNSIGNED_LONGS_EQUAL(0, r.failure->finding.task);
   UNSIGNED_LONGS_EQUAL(p.world->b.id, r.failure->finding.object);
-  const std::string& why = r.failure->finding.explanation;
-  CHECK_TEXT(contains(why, "t0 waits for b, held by t1"), why.c_str());
-  CHECK_TEXT(contains(why, "t1 waits for a, held by t0"), why.c_str());
-  CHECK_TEXT(contains(r.failure->final_state, "  t0: waiting for b"),
+  const Finding& f = r.failure->finding;
+  STRCMP_EQUAL("lock-order inversion: t0 takes a then b, t1 takes b then a", f.summary.c_str());
+  const std::string& why = f.explanation;
+  CHECK_TEXT(contains(why, "t0 waits for b at tests/kernel_test.cpp:"), why.c_str());
+  CHECK_TEXT(contains(why, "t1 waits for a at tests/kernel_test.cpp:"), why.c_str());
+  CHECK_TEXT(contains(why, "t0 took a at #"), why.c_str());
+  CHECK_TEXT(contains(why, ", then wants b at tests/kernel_test.cpp:"), why.c_str());
+  CHECK_TEXT(contains(why, "t1 took b at #"), why.c_str());
+  CHECK_TEXT(contains(why, ", then wants a at tests/kernel_test.cpp:"), why.c_str());
+  CHECK_TEXT(contains(r.failure->final_state, "  t0: waiting for b, held by t1"),
              r.failure->final_state.c_str());
+  // The trace ends with both blocked acquisitions, each at its own source line.
+  const auto blocked = entries_of(*r.failure, OpKind::LockWait);
+  UNSIGNED_LONGS_EQUAL(2, blocked.size());
+  UNSIGNED_LONGS_EQUAL(p.world->b.id, r.failure->trace[blocked[0]].object);
+  UNSIGNED_LONGS_EQUAL(p.world->a.id, r.failure->trace[blocked[1]].object);
+  CHECK(r.failure->trace[blocked[0]].loc.line() != r.failure->trace[blocked[1]].loc.line());
+  CHECK(f.window_first != 0 && f.window_first < f.window_last);
 
   KernelProgram q;
   build_two_lockers(q, false);

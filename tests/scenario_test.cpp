@@ -210,15 +210,17 @@ TEST(ScenarioParse, UnknownVariant) {
 }
 
 TEST(ScenarioParse, UnknownStrategy) {
-  STRCMP_EQUAL("t.toml:12:12: unknown strategy 'dsf'; did you mean 'dfs'? (one of: dfs, random)",
-               error_of(std::string(kBase) + "[search]\nstrategy = \"dsf\"\n").c_str());
+  STRCMP_EQUAL(
+      "t.toml:12:12: unknown strategy 'dsf'; did you mean 'dfs'? (one of: dfs, pb, db, pct, "
+      "random)",
+      error_of(std::string(kBase) + "[search]\nstrategy = \"dsf\"\n").c_str());
 }
 
 TEST(ScenarioParse, UnknownFinding) {
   STRCMP_EQUAL(
       "t.toml:12:11: unknown finding 'lost_wakeup'; did you mean 'lost-wakeup'? (one of: none, "
       "lost-wakeup, leaked-lock, deadlock, invariant, sleep-in-atomic, bad-unlock, livelock, "
-      "model-error)",
+      "model-error, data-race)",
       error_of(std::string(kBase) + "[expect]\nfinding = \"lost_wakeup\"\n").c_str());
 }
 

@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <utility>
+
 #include "checker/diagnose.hpp"
 #include "model/kernel/wait.hpp"
 
@@ -20,22 +23,27 @@ void describe_task(const void* self, const Execution&, std::string& out) {
   out += fmt::format("state {}", task_state_name(static_cast<const task_struct*>(self)->state));
 }
 
-Finding scheduling_while_atomic(const Execution& ex, TaskId t) {
-  Finding f{FindingKind::SleepInAtomic,
-            t,
-            kNoObject,
-            static_cast<std::uint32_t>(ex.trace().size()),
-            "",
-            ""};
+// The first spinlock t holds (kNoObject: none). Holding one is atomic context.
+ObjectId held_spinlock(const Execution& ex, TaskId t) {
   for (ObjectId o = 0; o < ex.object_count(); ++o)
-    if (ex.object_kind(o) == ObjectKind::Spinlock && ex.owner(o) == t && f.object == kNoObject)
-      f.object = o;
-  const TraceEntry& taken = ex.trace()[ex.lock_taken_at(f.object) - 1];
-  f.summary = fmt::format("{} calls schedule() while holding spinlock {} (scheduling while atomic)",
-                          ex.task_name(t), ex.object_name(f.object));
+    if (ex.object_kind(o) == ObjectKind::Spinlock && ex.owner(o) == t) return o;
+  return kNoObject;
+}
+
+// `what`: "calls schedule()" or "calls mutex_lock(), which may sleep,"; `bug`:
+// the kernel's own words for it.
+Finding atomic_context(const Execution& ex, TaskId t, ObjectId lock, const std::string& what,
+                       const char* bug) {
+  Finding f{
+      FindingKind::SleepInAtomic, t, lock, static_cast<std::uint32_t>(ex.trace().size()), "", ""};
+  const TraceEntry& taken = ex.trace()[ex.lock_taken_at(lock) - 1];
+  f.summary = fmt::format("{} {} while holding spinlock {} ({})", ex.task_name(t), what,
+                          ex.object_name(lock), bug);
   f.explanation = fmt::format(
       "  {} was taken at #{} ({}). A task must not sleep holding a spinlock: release it first.\n",
-      ex.object_name(f.object), ex.lock_taken_at(f.object), where(taken.loc));
+      ex.object_name(lock), ex.lock_taken_at(lock), where(taken.loc));
+  f.window_first = ex.lock_taken_at(lock);
+  f.window_last = f.entry;
   return f;
 }
 
@@ -118,19 +126,63 @@ void __set_current_state(task_struct* current, unsigned state, SourceLoc loc) {
   set_state(current, state);
 }
 
+// A task woken from a wait queue that goes back to sleep on it without having
+// written any shared data found its condition still false: a wasted wakeup.
+void count_wasted_wakeup(task_struct* p, SourceLoc loc) {
+  wait_queue_head* wq = std::exchange(p->woken_from, nullptr);
+  if (wq == nullptr) return;
+  Execution& ex = p->k->ex();
+  if (ex.writes(p->pid) != p->writes_at_wake) return;
+  if (std::find(p->queued_on.begin(), p->queued_on.end(), wq) == p->queued_on.end()) return;
+  ex.wasted_wakeup(wq->id);
+  ex.record(OpKind::WastedWakeup, wq->id, Access::None, "wasted wakeup", loc)
+      .result(p->woken_at)
+      .detail(p->pid);
+}
+
 void schedule(task_struct* current, SourceLoc loc) {
   Execution& ex = current->k->ex();
   OpRecord op = ex.step(OpKind::Schedule, current->obj, Access::Read, "schedule", loc);
-  if (ex.holds_any(current->pid, ObjectKind::Spinlock))
-    ex.fail(scheduling_while_atomic(ex, current->pid));
+  if (const ObjectId l = held_spinlock(ex, current->pid); l != kNoObject)
+    ex.fail(atomic_context(ex, current->pid, l, "calls schedule()", "scheduling while atomic"));
+  ex.observe(current->obj, loc);
+  count_wasted_wakeup(current, loc);
   if (current->state == TASK_RUNNING) return;  // woken before it got here
   op.result(1);                                // set before sleep() records its Resume
   ex.sleep(loc);
 }
 
+namespace {
+
+// Why try_to_wake_up() left a task as it was (a static string: the trace keeps the pointer).
+const char* wake_miss_label(unsigned task_state, unsigned mode) {
+  if (task_state == TASK_RUNNING) return "it is TASK_RUNNING already";
+  if (task_state == TASK_UNINTERRUPTIBLE && mode == TASK_INTERRUPTIBLE)
+    return "its state TASK_UNINTERRUPTIBLE does not match the wake's mode TASK_INTERRUPTIBLE";
+  if (task_state == TASK_INTERRUPTIBLE && mode == TASK_UNINTERRUPTIBLE)
+    return "its state TASK_INTERRUPTIBLE does not match the wake's mode TASK_UNINTERRUPTIBLE";
+  return "its state does not match the wake's mode";
+}
+
+}  // namespace
+
+void might_sleep(task_struct* current, const char* caller, SourceLoc loc) {
+  Execution& ex = current->k->ex();
+  const ObjectId l = held_spinlock(ex, current->pid);
+  if (l == kNoObject) return;
+  ex.record(OpKind::Note, current->obj, Access::None, caller, loc);
+  ex.fail(atomic_context(ex, current->pid, l, fmt::format("calls {}(), which may sleep,", caller),
+                         "sleeping function called from invalid context"));
+}
+
 int try_to_wake_up(task_struct* p, unsigned state, SourceLoc loc) {
-  if (!(p->state & state)) return 0;
   Execution& ex = p->k->ex();
+  if (!(p->state & state)) {
+    ex.record(OpKind::WakeMiss, p->obj, Access::Read, wake_miss_label(p->state, state), loc)
+        .result(p->state)
+        .detail(p->pid);
+    return 0;
+  }
   set_state(p, TASK_RUNNING);
   ex.wake(p->pid);
   ex.record(OpKind::Wake, p->obj, Access::Write, "try_to_wake_up", loc).detail(p->pid);

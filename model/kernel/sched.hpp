@@ -31,6 +31,13 @@ struct task_struct {
   // per entry). Entries live on the task's stack, so one still linked when it
   // returns dangles. Reserved at creation: no allocation when queueing.
   std::vector<struct wait_queue_head*> queued_on;
+  // Set when a wake_up walk of a wait queue woke this task: which queue, the
+  // trace entry of the wake, and how many shared writes the task had made. If
+  // it calls schedule() again while still queued there, with no write since,
+  // it found nothing to do: a wasted wakeup.
+  struct wait_queue_head* woken_from = nullptr;
+  std::uint32_t woken_at = 0;
+  std::uint32_t writes_at_wake = 0;
 };
 
 // The simulated kernel of one execution: its tasks. Objects (locks, wait
@@ -67,6 +74,12 @@ void __set_current_state(task_struct* current, unsigned state,
 // prepare_to_wait() is safe. Calling it while holding a spinlock is the
 // "scheduling while atomic" bug.
 void schedule(task_struct* current, SourceLoc loc = SourceLoc::current());
+
+// might_sleep() (kernel/sched/core.c __might_sleep): every primitive that may
+// sleep calls it first, so calling one while holding a spinlock is reported
+// ("BUG: sleeping function called from invalid context") even in the
+// executions where it does not sleep. `caller` names the primitive.
+void might_sleep(task_struct* current, const char* caller, SourceLoc loc);
 
 // try_to_wake_up(): if p's state matches `state`, set TASK_RUNNING and make it
 // runnable; returns 1, else 0. Not a scheduling point: callers hold the wait

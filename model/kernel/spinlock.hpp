@@ -24,6 +24,11 @@ inline void spin_lock(spinlock_t* l, SourceLoc loc = SourceLoc::current()) {
 inline void spin_unlock(spinlock_t* l, SourceLoc loc = SourceLoc::current()) {
   l->ex->unlock(l->id, "spin_unlock", loc);
 }
+// spin_trylock(): takes the lock if it is free and returns 1, else returns 0 at
+// once (never spins). A scheduling point either way.
+inline int spin_trylock(spinlock_t* l, SourceLoc loc = SourceLoc::current()) {
+  return l->ex->try_lock(l->id, "spin_trylock", loc) ? 1 : 0;
+}
 // Interrupts are not modelled yet: the _irq and _irqsave forms are the plain ones.
 inline void spin_lock_irq(spinlock_t* l, SourceLoc loc = SourceLoc::current()) {
   l->ex->lock(l->id, "spin_lock_irq", loc);

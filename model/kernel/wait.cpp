@@ -3,6 +3,10 @@
 #include <algorithm>
 #include <cstddef>
 
+#include <fmt/format.h>
+
+#include "checker/diagnose.hpp"
+
 namespace wakecheck {
 namespace {
 
@@ -61,8 +65,46 @@ void enqueue(wait_queue_head* wq, wait_queue_entry* e, bool tail, const char* la
   rehash(wq);
 }
 
-void dequeue(wait_queue_head* wq, wait_queue_entry* e, const char* label, SourceLoc loc) {
-  list_del_init(&e->entry);
+bool linked_on(const wait_queue_head* wq, const wait_queue_entry* e) {
+  for (const list_head* n = wq->head.next; n != &wq->head; n = n->next)
+    if (n == &e->entry) return true;
+  return false;
+}
+
+// Removing an entry that list_del() poisoned, or one linked on another queue
+// (under the wrong queue's lock), corrupts Linux's lists: a finding with the
+// site, never a crash of the checker.
+[[noreturn]] void misuse(wait_queue_head* wq, wait_queue_entry* e, const char* label,
+                         const std::string& what, SourceLoc loc) {
+  Execution& ex = ex_of(wq);
+  const TaskId t = ex.current();
+  Finding f{
+      FindingKind::Invariant, t, wq->id, static_cast<std::uint32_t>(ex.trace().size()), "", ""};
+  f.summary =
+      fmt::format("{}: {} removes the wait_queue_entry of {} from {}, but {}", label,
+                  ex.task_name(t), ex.task_name(e->private_->pid), ex.object_name(wq->id), what);
+  f.explanation = fmt::format("  at {}\n", where(loc));
+  ex.fail(std::move(f));
+}
+
+enum class unlink { init, poison };  // list_del_init() or list_del()
+
+// Unlinks e from wq. An entry that is not linked at all (never added, or
+// unlinked already by autoremove_wake_function) is left as it is: Linux's
+// list_del of a self-linked entry changes nothing.
+void dequeue(wait_queue_head* wq, wait_queue_entry* e, unlink how, const char* label,
+             SourceLoc loc) {
+  if (list_poisoned(&e->entry))
+    misuse(wq, e, label, "list_del() removed it already and poisoned it (LIST_POISON1)", loc);
+  if (list_empty(&e->entry)) {
+    if (how == unlink::poison) list_del(&e->entry);
+    return;
+  }
+  if (!linked_on(wq, e)) misuse(wq, e, label, "it is queued on another wait queue", loc);
+  if (how == unlink::poison)
+    list_del(&e->entry);
+  else
+    list_del_init(&e->entry);
   std::vector<wait_queue_head*>& queued = e->private_->queued_on;
   queued.erase(std::find(queued.begin(), queued.end(), wq));
   ex_of(wq)
@@ -95,8 +137,49 @@ void sleep_on_common(wait_queue_head* wq, unsigned state, const char* label, Sou
   spin_unlock(&wq->lock, loc);
   schedule(current, loc);
   spin_lock_irq(&wq->lock, loc);
-  dequeue(wq, &wait, label, loc);
+  dequeue(wq, &wait, unlink::poison, label, loc);  // __remove_wait_queue: list_del
   spin_unlock_irqrestore(&wq->lock, flags, loc);
+}
+
+// __wake_up_common(): the caller holds wq->lock. Walks the list in order
+// calling each entry's func; an exclusive entry that was woken counts against
+// nr_exclusive, and the walk stops when that reaches 0 (0 to begin with: all).
+int walk(wait_queue_head* wq, unsigned mode, int nr_exclusive, const char* label, SourceLoc loc) {
+  Execution& ex = ex_of(wq);
+  OpRecord op = ex.record(OpKind::WakeUp, wq->id, Access::ReadWrite, label, loc);
+  int woken = 0;
+  int looked = 0;
+  wake_key key{loc, wq};
+  for (list_head *n = wq->head.next, *next = n->next; n != &wq->head; n = next, next = n->next) {
+    wait_queue_entry* e = entry_of(n);
+    const unsigned entry_flags = e->flags;
+    ++looked;
+    const int ret = e->func(e, mode, 0, &key);
+    woken += ret;
+    if (ret && (entry_flags & WQ_FLAG_EXCLUSIVE) && !--nr_exclusive) break;
+  }
+  op.result(woken).detail(looked);  // its Wake entries follow it
+  rehash(wq);
+  return woken;
+}
+
+// The __ and _locked forms expect the caller to hold the queue's lock (as
+// lockdep_assert_held() checks in Linux): a finding when it does not.
+void require_locked(wait_queue_head* wq, const char* label, SourceLoc loc) {
+  Execution& ex = ex_of(wq);
+  if (ex.owner(wq->lock.id) == ex.current()) return;
+  Finding f{FindingKind::Invariant,
+            ex.current(),
+            wq->id,
+            static_cast<std::uint32_t>(ex.trace().size()),
+            "",
+            ""};
+  f.summary = fmt::format("{} calls {}({}) without holding {}", ex.task_name(ex.current()), label,
+                          ex.object_name(wq->id), ex.object_name(wq->lock.id));
+  f.explanation =
+      fmt::format("  at {}: the locked forms change the list without taking its lock themselves.\n",
+                  where(loc));
+  ex.fail(std::move(f));
 }
 
 }  // namespace
@@ -107,14 +190,23 @@ bool mark_dangling_entries(task_struct* p) {
 }
 
 int default_wake_function(wait_queue_entry* wq_entry, unsigned mode, int, void* key) {
-  return try_to_wake_up(wq_entry->private_, mode, static_cast<const wake_key*>(key)->loc);
+  const auto* k = static_cast<const wake_key*>(key);
+  task_struct* p = wq_entry->private_;
+  const int woke = try_to_wake_up(p, mode, k->loc);
+  if (woke) {  // remember the wake, to tell a wasted one (sched.cpp)
+    Execution& ex = p->k->ex();
+    p->woken_from = k->wq;
+    p->woken_at = static_cast<std::uint32_t>(ex.trace().size());  // its Wake entry
+    p->writes_at_wake = ex.writes(p->pid);
+  }
+  return woke;
 }
 
 int autoremove_wake_function(wait_queue_entry* wq_entry, unsigned mode, int flags, void* key) {
   const int ret = default_wake_function(wq_entry, mode, flags, key);
   if (ret) {
     const auto* k = static_cast<const wake_key*>(key);
-    dequeue(k->wq, wq_entry, "autoremove_wake_function", k->loc);
+    dequeue(k->wq, wq_entry, unlink::init, "autoremove_wake_function", k->loc);
   }
   return ret;
 }
@@ -150,13 +242,14 @@ void add_wait_queue_exclusive(wait_queue_head* wq, wait_queue_entry* e, SourceLo
 void remove_wait_queue(wait_queue_head* wq, wait_queue_entry* e, SourceLoc loc) {
   unsigned long flags;
   spin_lock_irqsave(&wq->lock, flags, loc);
-  dequeue(wq, e, "remove_wait_queue", loc);
+  dequeue(wq, e, unlink::poison, "remove_wait_queue", loc);
   spin_unlock_irqrestore(&wq->lock, flags, loc);
 }
 
 bool waitqueue_active(wait_queue_head* wq, SourceLoc loc) {
   OpRecord op =
       ex_of(wq).step(OpKind::WaitQueueActive, wq->id, Access::Read, "waitqueue_active", loc);
+  ex_of(wq).observe(wq->id, loc);
   const bool active = !list_empty(&wq->head);  // read once scheduled: the list as it is now
   op.result(active ? 1 : 0);
   return active;
@@ -178,31 +271,38 @@ void finish_wait(wait_queue_head* wq, wait_queue_entry* e, SourceLoc loc) {
   // autoremove may have unlinked already.
   if (list_empty(&e->entry)) return;
   spin_lock_irqsave(&wq->lock, flags, loc);
-  dequeue(wq, e, "finish_wait", loc);
+  dequeue(wq, e, unlink::init, "finish_wait", loc);
   spin_unlock_irqrestore(&wq->lock, flags, loc);
 }
 
 int __wake_up(wait_queue_head* wq, unsigned mode, int nr_exclusive, const char* label,
               SourceLoc loc) {
   unsigned long flags;
-  Execution& ex = ex_of(wq);
   spin_lock_irqsave(&wq->lock, flags, loc);
-  OpRecord op = ex.record(OpKind::WakeUp, wq->id, Access::ReadWrite, label, loc);
-  int woken = 0;
-  int looked = 0;
-  wake_key key{loc, wq};
-  for (list_head *n = wq->head.next, *next = n->next; n != &wq->head; n = next, next = n->next) {
-    wait_queue_entry* e = entry_of(n);
-    const unsigned entry_flags = e->flags;
-    ++looked;
-    const int ret = e->func(e, mode, 0, &key);
-    woken += ret;
-    if (ret && (entry_flags & WQ_FLAG_EXCLUSIVE) && !--nr_exclusive) break;
-  }
-  op.result(woken).detail(looked);  // its Wake entries follow it
-  rehash(wq);
+  const int woken = walk(wq, mode, nr_exclusive, label, loc);
   spin_unlock_irqrestore(&wq->lock, flags, loc);
   return woken;
+}
+
+int __wake_up_locked(wait_queue_head* wq, unsigned mode, int nr_exclusive, const char* label,
+                     SourceLoc loc) {
+  require_locked(wq, label, loc);
+  return walk(wq, mode, nr_exclusive, label, loc);
+}
+
+void __add_wait_queue(wait_queue_head* wq, wait_queue_entry* e, SourceLoc loc) {
+  require_locked(wq, "__add_wait_queue", loc);
+  enqueue(wq, e, false, "__add_wait_queue", loc);
+}
+
+void __add_wait_queue_entry_tail(wait_queue_head* wq, wait_queue_entry* e, SourceLoc loc) {
+  require_locked(wq, "__add_wait_queue_entry_tail", loc);
+  enqueue(wq, e, true, "__add_wait_queue_entry_tail", loc);
+}
+
+void __remove_wait_queue(wait_queue_head* wq, wait_queue_entry* e, SourceLoc loc) {
+  require_locked(wq, "__remove_wait_queue", loc);
+  dequeue(wq, e, unlink::poison, "__remove_wait_queue", loc);
 }
 
 void sleep_on(wait_queue_head* wq, SourceLoc loc) {

@@ -120,6 +120,24 @@ inline int wake_up_interruptible_all(wait_queue_head* wq, SourceLoc loc = Source
   return __wake_up(wq, TASK_INTERRUPTIBLE, 0, "wake_up_interruptible_all", loc);
 }
 
+// The locked forms (include/linux/wait.h): the caller holds wq->lock already,
+// as in completion and wait_event_lock_irq code. Calling one without it is a
+// finding (Linux: lockdep_assert_held).
+int __wake_up_locked(wait_queue_head* wq_head, unsigned mode, int nr_exclusive, const char* label,
+                     SourceLoc loc);
+inline int wake_up_locked(wait_queue_head* wq, SourceLoc loc = SourceLoc::current()) {
+  return __wake_up_locked(wq, TASK_NORMAL, 1, "wake_up_locked", loc);
+}
+inline int wake_up_all_locked(wait_queue_head* wq, SourceLoc loc = SourceLoc::current()) {
+  return __wake_up_locked(wq, TASK_NORMAL, 0, "wake_up_all_locked", loc);
+}
+void __add_wait_queue(wait_queue_head* wq_head, wait_queue_entry* wq_entry,
+                      SourceLoc loc = SourceLoc::current());  // at the head
+void __add_wait_queue_entry_tail(wait_queue_head* wq_head, wait_queue_entry* wq_entry,
+                                 SourceLoc loc = SourceLoc::current());
+void __remove_wait_queue(wait_queue_head* wq_head, wait_queue_entry* wq_entry,
+                         SourceLoc loc = SourceLoc::current());  // list_del: poisons
+
 // sleep_on(): set state, enqueue, schedule(), dequeue. The caller tested its
 // condition before, outside the queue's lock: a wake in between is lost.
 void sleep_on(wait_queue_head* wq, SourceLoc loc = SourceLoc::current());
@@ -139,11 +157,15 @@ void __wait_event(wait_queue_head* wq, unsigned state, bool exclusive, Cond cond
     if (cond()) break;
     schedule(current, loc);
   }
+  current->woken_from = nullptr;  // its condition held: the last wake was not wasted
   finish_wait(wq, &wait, loc);
 }
 
+// wait_event(): might_sleep() first, so calling it under a spinlock is a
+// finding even when the condition already holds and it never sleeps.
 template <class Cond>
 void wait_event(wait_queue_head* wq, Cond cond, SourceLoc loc = SourceLoc::current()) {
+  might_sleep(wq->lock.k->current(), "wait_event", loc);
   if (cond()) return;
   __wait_event(wq, TASK_UNINTERRUPTIBLE, false, cond, loc);
 }
@@ -151,9 +173,30 @@ void wait_event(wait_queue_head* wq, Cond cond, SourceLoc loc = SourceLoc::curre
 // Signals are not modelled yet, so this never returns -ERESTARTSYS.
 template <class Cond>
 int wait_event_interruptible(wait_queue_head* wq, Cond cond, SourceLoc loc = SourceLoc::current()) {
+  might_sleep(wq->lock.k->current(), "wait_event_interruptible", loc);
   if (cond()) return 0;
   __wait_event(wq, TASK_INTERRUPTIBLE, false, cond, loc);
   return 0;
+}
+
+// wait_event_lock_irq(wq, cond, lock): called holding `lock` (a spinlock that
+// guards cond); it drops the lock only around schedule(), so the condition is
+// always tested under it, and returns with it held.
+template <class Cond>
+void wait_event_lock_irq(wait_queue_head* wq, Cond cond, spinlock_t* lock,
+                         SourceLoc loc = SourceLoc::current()) {
+  if (cond()) return;
+  task_struct* current = wq->lock.k->current();
+  wait_queue_entry wait(current, autoremove_wake_function);
+  for (;;) {
+    prepare_to_wait(wq, &wait, TASK_UNINTERRUPTIBLE, loc);
+    if (cond()) break;
+    spin_unlock_irq(lock, loc);
+    schedule(current, loc);
+    spin_lock_irq(lock, loc);
+  }
+  current->woken_from = nullptr;  // its condition held: the last wake was not wasted
+  finish_wait(wq, &wait, loc);
 }
 
 }  // namespace wakecheck

@@ -234,10 +234,9 @@ class SizingWalk final : public Scheduler {
     product_ = 1;
     return true;
   }
-  std::optional<TaskId> pick_task(std::span<const TaskId> enabled,
-                                  const Fingerprint& state) override {
-    product_ *= static_cast<double>(enabled.size());
-    return random_.pick_task(enabled, state);
+  std::optional<TaskId> pick_task(const Decision& d) override {
+    product_ *= static_cast<double>(d.enabled.size());
+    return random_.pick_task(d);
   }
   void end_execution() override {
     sum_ += product_;

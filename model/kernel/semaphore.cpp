@@ -1,0 +1,116 @@
+#include "model/kernel/semaphore.hpp"
+
+#include <cstddef>
+
+namespace wakecheck {
+namespace {
+
+// Lives on the stack of the task in down().
+struct semaphore_waiter {
+  list_head list;
+  task_struct* task;
+  bool up;
+};
+
+semaphore_waiter* waiter_of(list_head* node) {
+  return reinterpret_cast<semaphore_waiter*>(reinterpret_cast<char*>(node) -
+                                             offsetof(semaphore_waiter, list));
+}
+
+Execution& ex_of(semaphore* sem) {
+  return *sem->lock.ex;
+}
+
+// The wait list's value for the state fingerprint: the waiting tasks in order.
+void rehash(semaphore* sem) {
+  std::uint64_t h = 0;
+  for (list_head* n = sem->wait_list.next; n != &sem->wait_list; n = n->next)
+    h = fold(h, waiter_of(n)->task->pid);
+  ex_of(sem).set_hash(sem->waiters_id, h);
+}
+
+void describe_waiters(const void* self, const Execution& ex, std::string& out) {
+  const auto* sem = static_cast<const semaphore*>(self);
+  if (list_empty(&sem->wait_list)) {
+    out += "no waiters";
+    return;
+  }
+  const char* sep = "waiters ";
+  for (list_head* n = sem->wait_list.next; n != &sem->wait_list; n = n->next) {
+    out += sep + ex.task_name(waiter_of(n)->task->pid);
+    sep = ", ";
+  }
+}
+
+// __down_common(): queue at the tail; the lock is dropped only around
+// schedule(); the waiter leaves when up() marked it (the unit is its own).
+void __down(semaphore* sem, task_struct* current, SourceLoc loc) {
+  semaphore_waiter waiter{{}, current, false};
+  list_add_tail(&waiter.list, &sem->wait_list);
+  ex_of(sem)
+      .record(OpKind::WaitQueueAdd, sem->waiters_id, Access::Write, "down", loc)
+      .result(1)
+      .detail(current->pid);
+  ex_of(sem).note_wait_queue(current->pid, sem->waiters_id);
+  rehash(sem);
+  for (;;) {
+    __set_current_state(current, TASK_UNINTERRUPTIBLE, loc);
+    spin_unlock_irq(&sem->lock, loc);
+    schedule(current, loc);
+    spin_lock_irq(&sem->lock, loc);
+    if (waiter.up) return;
+  }
+}
+
+}  // namespace
+
+semaphore::semaphore(kernel& k, std::string name, int val)
+    : lock(k, name + ".lock"),
+      count(k.ex(), name + ".count", val, lock.id),
+      waiters_id(k.ex().add_object(ObjectKind::WaitQueue, name + ".wait_list")) {
+  INIT_LIST_HEAD(&wait_list);
+  k.ex().set_describe(waiters_id, describe_waiters, this);
+}
+
+void down(semaphore* sem, SourceLoc loc) {
+  task_struct* current = sem->lock.k->current();
+  might_sleep(current, "down", loc);
+  unsigned long flags;
+  spin_lock_irqsave(&sem->lock, flags, loc);
+  const std::int64_t count = sem->count.load(loc);
+  if (count > 0)
+    sem->count.store(count - 1, loc);
+  else
+    __down(sem, current, loc);
+  spin_unlock_irqrestore(&sem->lock, flags, loc);
+}
+
+int down_trylock(semaphore* sem, SourceLoc loc) {
+  unsigned long flags;
+  spin_lock_irqsave(&sem->lock, flags, loc);
+  const std::int64_t count = sem->count.load(loc) - 1;
+  if (count >= 0) sem->count.store(count, loc);
+  spin_unlock_irqrestore(&sem->lock, flags, loc);
+  return count < 0 ? 1 : 0;
+}
+
+// __up(): the first waiter gets the unit: unlinked, marked, woken.
+void up(semaphore* sem, SourceLoc loc) {
+  unsigned long flags;
+  spin_lock_irqsave(&sem->lock, flags, loc);
+  if (list_empty(&sem->wait_list)) {
+    sem->count.store(sem->count.load(loc) + 1, loc);
+  } else {
+    semaphore_waiter* waiter = waiter_of(sem->wait_list.next);
+    list_del(&waiter->list);
+    waiter->up = true;
+    ex_of(sem)
+        .record(OpKind::WaitQueueRemove, sem->waiters_id, Access::Write, "up", loc)
+        .detail(waiter->task->pid);
+    rehash(sem);
+    wake_up_process(waiter->task, loc);
+  }
+  spin_unlock_irqrestore(&sem->lock, flags, loc);
+}
+
+}  // namespace wakecheck
