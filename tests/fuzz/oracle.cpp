@@ -7,70 +7,20 @@
 #include <optional>
 #include <vector>
 
+#include "checker/bounded.hpp"
 #include "checker/dfs.hpp"
 #include "checker/execution.hpp"
 #include "checker/explorer.hpp"
-#include "checker/random.hpp"
+#include "checker/pct.hpp"
 #include "checker/replay.hpp"
 #include "reports/schedule_file.hpp"
 #include "reports/trace_report.hpp"
 #include "tests/fuzz/interpreter.hpp"
+#include "tests/fuzz/outcomes.hpp"
+#include "tests/fuzz/sizing_walk.hpp"
 
 namespace wakecheck::fuzz {
 namespace {
-
-const ScenarioIdentity kIdentity{"fuzz program", "generated"};
-
-// "leaked-lock t1 l0": the finding without anything that depends on the path.
-std::string finding_key(const Execution& ex) {
-  const Finding& f = ex.finding();
-  if (!f) return "none";
-  return fmt::format("{} {} {}", finding_name(f.kind),
-                     f.task == kNoTask ? "-" : ex.task_name(f.task),
-                     f.object == kNoObject ? "-" : ex.object_name(f.object));
-}
-
-// The state an execution ended in: each task's status and each object's value.
-// Built from state only (never trace positions), so any two searches that
-// reach the same state write the same text.
-std::string end_state(const Execution& ex) {
-  std::string out;
-  for (TaskId t = 0; t < ex.task_count(); ++t) {
-    out += ex.task_name(t) + ": ";
-    switch (ex.status(t)) {
-      case TaskStatus::Finished:
-        out += fmt::format("returned {}", ex.exit_code(t));
-        break;
-      case TaskStatus::Sleeping:
-        out += "asleep";
-        break;
-      case TaskStatus::Runnable:
-        out += fmt::format("stopped before {}", ex.pending_label(t));
-        break;
-    }
-    out += ", ";
-    ex.describe(ex.task_object(t), out);
-    out += "\n";
-  }
-  for (ObjectId o = 0; o < ex.object_count(); ++o) {
-    if (ex.object_kind(o) == ObjectKind::Task) continue;
-    out += ex.object_name(o) + ": ";
-    if (ex.object_kind(o) == ObjectKind::Spinlock)
-      out += ex.owner(o) == kNoTask ? "free" : "held by " + ex.task_name(ex.owner(o));
-    else
-      ex.describe(o, out);
-    out += "\n";
-  }
-  return out;
-}
-
-// What one search saw over all its executions that were not cut.
-struct Outcomes {
-  SearchResult result;
-  std::set<std::string> findings;
-  std::set<std::string> ends;                    // finding key, then the end state
-  std::map<std::string, ExecutionRecord> first;  // the first execution with each finding
-};
 
 SearchLimits limits_of(const OracleOptions& o, std::uint64_t executions) {
   SearchLimits l;
@@ -79,48 +29,6 @@ SearchLimits limits_of(const OracleOptions& o, std::uint64_t executions) {
   l.checked = true;
   l.stop_at_finding = false;
   return l;
-}
-
-Outcomes search(const FuzzProgram& p, Scheduler& s, const SearchLimits& limits) {
-  InterpretedProgram program(p);
-  Outcomes o;
-  o.result = explore(program, s, limits, [&o](const Execution& ex) {
-    if (ex.cut()) return;
-    const std::string key = finding_key(ex);
-    o.ends.insert(key + "\n" + end_state(ex));
-    if (ex.finding() && o.findings.insert(key).second) o.first.emplace(key, ex.snapshot());
-  });
-  return o;
-}
-
-// Up to three members of `a` that `b` lacks, one per paragraph.
-std::string only_in(const std::set<std::string>& a, const std::set<std::string>& b) {
-  std::string out;
-  int shown = 0;
-  for (const std::string& x : a)
-    if (!b.count(x) && shown++ < 3) out += x + (x.back() == '\n' ? "\n" : "\n\n");
-  return out.empty() ? "(nothing)\n\n" : out;
-}
-
-// The first member of `a` that `b` lacks, or "".
-std::string first_only_in(const std::set<std::string>& a, const std::set<std::string>& b) {
-  for (const std::string& x : a)
-    if (!b.count(x)) return x;
-  return "";
-}
-
-// The trace of the first execution of a search that met `item` (a finding
-// key, or a finding key and an end state), or "" if none did.
-std::string witness(const FuzzProgram& p, Scheduler& s, const SearchLimits& limits,
-                    const std::string& item) {
-  InterpretedProgram program(p);
-  std::optional<ExecutionRecord> found;
-  explore(program, s, limits, [&](const Execution& ex) {
-    if (found || ex.cut()) return;
-    const std::string key = finding_key(ex);
-    if (key == item || key + "\n" + end_state(ex) == item) found = ex.snapshot();
-  });
-  return found ? format_trace(*found, kIdentity) : "";
 }
 
 OracleResult disagree(std::string check, std::string detail) {
@@ -138,7 +46,7 @@ std::optional<OracleResult> engine_problem(const std::string& name, const Outcom
   for (const char* kind : {"model-error", "livelock"})
     for (const auto& [key, record] : o.first)
       if (key.rfind(kind, 0) == 0)
-        return disagree(kind, name + " found " + key + ":\n" + format_trace(record, kIdentity));
+        return disagree(kind, name + " found " + key + ":\n" + format_trace(record, kFuzzIdentity));
   return std::nullopt;
 }
 
@@ -207,8 +115,8 @@ std::string replay_difference(const FuzzProgram& p, const ExecutionRecord& recor
                                  [&again](const Execution& ex) { again = ex.snapshot(); });
   if (!r.problem.empty()) return r.problem;
   if (!again) return "the replay ran no execution";
-  const std::string want = format_trace(record, kIdentity);
-  const std::string got = format_trace(*again, kIdentity);
+  const std::string want = format_trace(record, kFuzzIdentity);
+  const std::string got = format_trace(*again, kFuzzIdentity);
   return want == got ? "" : first_difference(want, got);
 }
 
@@ -218,53 +126,37 @@ std::optional<OracleResult> check_replays(const FuzzProgram& p, const std::strin
     const std::string diff = replay_difference(p, record, options);
     if (!diff.empty())
       return disagree("replay", fmt::format("{}'s first execution with {} does not replay: {}\n{}",
-                                            name, key, diff, format_trace(record, kIdentity)));
+                                            name, key, diff, format_trace(record, kFuzzIdentity)));
   }
   return std::nullopt;
 }
 
-// A random walk that also sizes the decision tree: the product of the
-// choices met along a random path is an unbiased estimate of the number of
-// its leaves (Knuth, "Estimating the efficiency of backtrack programs", 1975),
-// which is the number of executions plain DFS needs.
-class SizingWalk final : public Scheduler {
- public:
-  explicit SizingWalk(std::uint64_t seed) : random_(seed) {}
-  bool begin_execution() override {
-    product_ = 1;
-    return true;
-  }
-  std::optional<TaskId> pick_task(const Decision& d) override {
-    product_ *= static_cast<double>(d.enabled.size());
-    return random_.pick_task(d);
-  }
-  void end_execution() override {
-    sum_ += product_;
-    ++walks_;
-  }
-  double sum() const { return sum_; }
-  std::uint64_t walks() const { return walks_; }
-
- private:
-  RandomScheduler random_;
-  double product_ = 1;
-  double sum_ = 0;
-  std::uint64_t walks_ = 0;
-};
-
-struct Walk {
-  std::uint64_t seed;
+// A search that may miss outcomes (random walks, bounded searches) but must
+// never meet one plain DFS did not.
+struct Partial {
+  std::string name;
+  std::function<std::unique_ptr<Scheduler>()> make;
+  std::uint64_t executions;
   Outcomes outcomes;
 };
 
-std::vector<Walk> random_walks(const FuzzProgram& p, const OracleOptions& o, double& estimate) {
-  std::vector<Walk> walks;
+Outcomes run_partial(const FuzzProgram& p, const Partial& partial, const OracleOptions& o) {
+  const std::unique_ptr<Scheduler> s = partial.make();
+  return search(p, *s, limits_of(o, partial.executions));
+}
+
+// The random walks, run first: their estimate of plain DFS's executions
+// decides whether plain DFS is run at all.
+std::vector<Partial> random_walks(const FuzzProgram& p, const OracleOptions& o, double& estimate) {
+  std::vector<Partial> walks;
   double sum = 0;
   std::uint64_t n = 0;
   for (int w = 0; w < o.random_walks; ++w) {
     const std::uint64_t seed = mix64(p.seed + 0x72616e64ULL * static_cast<std::uint64_t>(w + 1));
     SizingWalk walk(seed);
-    walks.push_back({seed, search(p, walk, limits_of(o, o.walk_executions))});
+    walks.push_back({fmt::format("random walk (seed {})", seed),
+                     [seed] { return std::make_unique<SizingWalk>(seed); }, o.walk_executions,
+                     search(p, walk, limits_of(o, o.walk_executions))});
     sum += walk.sum();
     n += walk.walks();
   }
@@ -272,36 +164,63 @@ std::vector<Walk> random_walks(const FuzzProgram& p, const OracleOptions& o, dou
   return walks;
 }
 
-// Random walks may only meet what the exhaustive search met.
-std::optional<OracleResult> check_random(const FuzzProgram& p, const std::vector<Walk>& walks,
-                                         const Outcomes& base, const OracleOptions& o) {
-  for (const Walk& w : walks) {
-    const std::string extra = first_only_in(w.outcomes.ends, base.ends);  // ends hold findings
-    if (extra.empty()) continue;
-    SizingWalk again(w.seed);
-    return disagree("random",
-                    fmt::format("random walk (seed {}) met what plain dfs did not:\n{}"
-                                "the walk's execution that met it:\n{}",
-                                w.seed, only_in(w.outcomes.ends, base.ends),
-                                witness(p, again, limits_of(o, o.walk_executions), extra)));
+// The bug-hunting strategies: one preemption, one delay, and PCT.
+std::vector<Partial> bounded_searches(const FuzzProgram& p, const OracleOptions& o) {
+  using M = BoundedScheduler::Measure;
+  std::vector<Partial> out = {
+      {"pb(1)+caching",
+       [] { return std::make_unique<BoundedScheduler>(M::preemptions, 1, true); },
+       o.max_executions,
+       {}},
+      {"db(1)+caching",
+       [] { return std::make_unique<BoundedScheduler>(M::delays, 1, true); },
+       o.max_executions,
+       {}},
+      {"pct(d=2)",
+       [seed = p.seed] { return std::make_unique<PctScheduler>(seed, 2); },
+       o.walk_executions,
+       {}}};
+  for (Partial& s : out) s.outcomes = run_partial(p, s, o);
+  return out;
+}
+
+std::optional<OracleResult> check_partial(const FuzzProgram& p, const Partial& s,
+                                          const Outcomes& base, const OracleOptions& o) {
+  if (auto bad = engine_problem(s.name, s.outcomes)) return bad;
+  const std::string extra = first_only_in(s.outcomes.ends, base.ends);  // ends hold findings
+  if (!extra.empty()) {
+    const std::unique_ptr<Scheduler> again = s.make();
+    return disagree("partial",
+                    fmt::format("{} met what plain dfs did not:\n{}its execution that met it:\n{}",
+                                s.name, only_in(s.outcomes.ends, base.ends),
+                                witness(p, *again, limits_of(o, s.executions), extra)));
   }
-  return std::nullopt;
+  return check_replays(p, s.name, s.outcomes, o);
 }
 
 }  // namespace
 
+// A bound no generated program reaches: the bounded searches then cover every
+// schedule, so they must meet everything plain DFS meets.
+constexpr std::uint32_t kUnbounded = 1'000;
+
 std::span<const Reduction> reductions() {
-  static const std::array<Reduction, 1> kReductions = {
-      {{"dfs+caching", [] { return std::make_unique<DfsScheduler>(true); }}}};
+  using M = BoundedScheduler::Measure;
+  static const std::array<Reduction, 3> kReductions = {
+      {{"dfs+caching", [] { return std::make_unique<DfsScheduler>(true); }},
+       {"pb(unbounded)+caching",
+        [] { return std::make_unique<BoundedScheduler>(M::preemptions, kUnbounded, true); }, 4},
+       {"db(unbounded)+caching",
+        [] { return std::make_unique<BoundedScheduler>(M::delays, kUnbounded, true); }, 4}}};
   return kReductions;
 }
 
 OracleResult check_program(const FuzzProgram& p, const OracleOptions& options,
                            std::span<const Reduction> under_test) {
   double estimate = 0;
-  const std::vector<Walk> walks = random_walks(p, options, estimate);
-  for (const Walk& w : walks)
-    if (auto bad = engine_problem(fmt::format("random walk {}", w.seed), w.outcomes)) return *bad;
+  const std::vector<Partial> walks = random_walks(p, options, estimate);
+  for (const Partial& w : walks)
+    if (auto bad = engine_problem(w.name, w.outcomes)) return *bad;
   OracleResult ok;
   ok.estimate = estimate;
   if (estimate > options.discard_factor * static_cast<double>(options.max_executions)) {
@@ -319,8 +238,14 @@ OracleResult check_program(const FuzzProgram& p, const OracleOptions& options,
   }
   if (auto bad = check_replays(p, "plain dfs", base, options)) return *bad;
   for (const Reduction& reduction : under_test) {
+    const std::uint64_t budget = options.max_executions * reduction.budget_factor;
     const std::unique_ptr<Scheduler> scheduler = reduction.make();
-    const Outcomes o = search(p, *scheduler, limits_of(options, options.max_executions));
+    const Outcomes o = search(p, *scheduler, limits_of(options, budget));
+    if (!o.result.stats.exhausted && reduction.budget_factor > 1) {
+      if (auto bad = check_partial(p, {reduction.name, reduction.make, budget, o}, base, options))
+        return *bad;
+      continue;
+    }
     if (auto bad = engine_problem(reduction.name, o)) return *bad;
     if (auto bad = compare(reduction.name, base, o)) {
       bad->detail += explain(p, options, reduction, base, o, bad->check);
@@ -328,10 +253,9 @@ OracleResult check_program(const FuzzProgram& p, const OracleOptions& options,
     }
     if (auto bad = check_replays(p, reduction.name, o, options)) return *bad;
   }
-  if (auto bad = check_random(p, walks, base, options)) return *bad;
-  for (const Walk& w : walks)
-    if (auto bad = check_replays(p, fmt::format("random walk {}", w.seed), w.outcomes, options))
-      return *bad;
+  for (const std::vector<Partial>& group : {walks, bounded_searches(p, options)})
+    for (const Partial& s : group)
+      if (auto bad = check_partial(p, s, base, options)) return *bad;
   return ok;
 }
 

@@ -45,6 +45,11 @@ struct OracleOptions {
 struct Reduction {
   std::string name;
   std::function<std::unique_ptr<Scheduler>()> make;
+  // Iterative bounding explores again with each bound, so it may need more
+  // executions than plain DFS: it gets this many times the budget, and when it
+  // still does not finish, it is only held to meeting nothing plain DFS did
+  // not meet. At 1 a reduction must finish where plain DFS did.
+  std::uint64_t budget_factor = 1;
 };
 
 // DFS with state caching; new reductions are added here.
