@@ -74,7 +74,7 @@ TEST(Fuzz, SeededProgramsAgreeUnderEverySearch) {
   UNSIGNED_LONGS_EQUAL(300, r.programs);
   CHECK_TEXT(r.discarded * 2 < r.programs, closing_line(options, r).c_str());
   for (const char* kind : {"none", "lost-wakeup", "leaked-lock", "deadlock", "invariant",
-                           "sleep-in-atomic", "bad-unlock"})
+                           "sleep-in-atomic", "bad-unlock", "data-race"})
     CHECK_TEXT(r.programs_with.count(kind) == 1, kind);
 }
 
