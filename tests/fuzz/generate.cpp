@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <utility>
 
 #include "checker/rng.hpp"
 #include "tests/fuzz/build.hpp"
@@ -17,10 +18,26 @@ using build::instr;
 constexpr int kWaitCost = 4;
 constexpr int kWakeCost = 2;
 
-enum class Kind { Section, Load, Store, Fifo, If, Wait, Wake, ActiveWake, Return, Misuse, Count };
+enum class Kind {
+  Section,
+  Load,
+  Store,
+  Fifo,
+  If,
+  Wait,
+  Wake,
+  ActiveWake,
+  Return,
+  Misuse,
+  Trylock,
+  Primitive,
+  Count
+};
 // Relative weights, by Kind.
-constexpr std::array<int, static_cast<int>(Kind::Count)> kWeights = {18, 14, 12, 8, 12,
-                                                                     10, 12, 4,  3, 1};
+constexpr std::array<int, static_cast<int>(Kind::Count)> kWeights = {18, 14, 12, 8, 12, 10,
+                                                                     12, 4,  3,  1, 3,  4};
+// Bit of the mutex in a `held` mask (bits 0.. are the spinlocks).
+constexpr unsigned kMutexHeld = 1u << kLocks;
 
 // if (waitqueue_active(wq)) wake_up(wq): racy unless the waiter's condition
 // change is ordered before the test.
@@ -48,6 +65,7 @@ class Generator {
   void statement(Kind k, std::vector<Instr>& out, int& budget, int depth, unsigned held);
   void section(std::vector<Instr>& out, int& budget, int depth, unsigned held);
   void if_block(std::vector<Instr>& out, int& budget, int depth, unsigned held);
+  void trylock(std::vector<Instr>& out, int& budget, int depth, unsigned held);
 
   // The protocol's parts; each appends to a task's top level.
   void choose_protocol(const WorldSpec& world);
@@ -67,6 +85,7 @@ class Generator {
   // one waker (a producer when `fifo`) sets var[flag] (pushes to q) and wakes
   // wq; one or two waiters wait there for it (and pop).
   bool protocol_ = false;
+  int primitive_ = 0;  // 1: complete() / wait_for_completion(); 2: up() / down()
   bool fifo_ = false;
   int flag_ = 0;
   int wq_ = 0;
@@ -100,6 +119,9 @@ int cost_of(Kind k) {
       return kWaitCost;
     case Kind::ActiveWake:
       return 1 + kWakeCost;
+    case Kind::Trylock:
+    case Kind::Primitive:
+      return 2;
     case Kind::Return:
       return 0;
     default:
@@ -116,6 +138,15 @@ void Generator::block(std::vector<Instr>& out, int& budget, int depth, unsigned 
 }
 
 void Generator::section(std::vector<Instr>& out, int& budget, int depth, unsigned held) {
+  if (!(held & kMutexHeld) && chance(25)) {  // a sleeping lock: schedule() under it is fine
+    out.push_back(instr(Op::Mutex, 0, 0, 0, static_cast<int>(MutexOp::Lock)));
+    budget -= 2;
+    int inner = depth < 2 ? below(4) : 0;
+    budget -= inner;
+    block(out, inner, depth + 1, held | kMutexHeld);
+    if (chance(94)) out.push_back(instr(Op::Mutex, 0, 0, 0, static_cast<int>(MutexOp::Unlock)));
+    return;
+  }
   int l = below(kLocks);
   if ((held & (1u << l)) && chance(90)) l = 1 - l;  // else (or both held): recursive locking
   out.push_back(instr(Op::Lock, l));
@@ -195,13 +226,42 @@ void Generator::statement(Kind k, std::vector<Instr>& out, int& budget, int dept
       out.push_back(instr(Op::Unlock, below(kLocks)));
       budget -= 1;
       return;
+    case Kind::Trylock:
+      return trylock(out, budget, depth, held);
+    case Kind::Primitive: {
+      // The ones that never sleep: a filler must not wait for what no one does.
+      const std::array<std::pair<Op, int>, 5> ops = {
+          {{Op::Completion, static_cast<int>(CompletionOp::Complete)},
+           {Op::Completion, static_cast<int>(CompletionOp::TryWait)},
+           {Op::Semaphore, static_cast<int>(SemaphoreOp::Up)},
+           {Op::Semaphore, static_cast<int>(SemaphoreOp::DownTrylock)},
+           {Op::Mutex, static_cast<int>(MutexOp::Trylock)}}};
+      const auto [op, style] = ops[static_cast<std::size_t>(below(5))];
+      out.push_back(instr(op, 0, reg(), 0, style));
+      budget -= 2;
+      return;
+    }
     case Kind::Count:
       break;
   }
 }
 
+// r = spin_trylock(l); if (r == 1) { ...; spin_unlock(l) }
+void Generator::trylock(std::vector<Instr>& out, int& budget, int depth, unsigned held) {
+  const int l = below(kLocks), r = reg();
+  out.push_back(instr(Op::SpinTrylock, l, r));
+  const std::size_t at = out.size();
+  out.push_back(instr(Op::If, 0, r, 1, static_cast<int>(Cmp::Eq)));
+  int inner = depth < 2 ? below(3) : 0;
+  budget -= 2 + inner;
+  block(out, inner, depth + 1, held | 1u << l);
+  out.push_back(instr(Op::Unlock, l));
+  out[at].skip = static_cast<std::uint8_t>(out.size() - at - 1);
+}
+
 void Generator::choose_protocol(const WorldSpec& world) {
   protocol_ = chance(85);
+  primitive_ = chance(25) ? 1 + below(2) : 0;
   fifo_ = chance(30);
   flag_ = below(kVariables);
   wq_ = chance(80) ? 0 : 1;
@@ -225,6 +285,12 @@ void Generator::wake_part(std::vector<Instr>& out, int waiter) {
 }
 
 void Generator::waker(std::vector<Instr>& out, int waiter) {
+  if (primitive_ == 1) {
+    const auto op = chance(70) ? CompletionOp::Complete : CompletionOp::CompleteAll;
+    return out.push_back(instr(Op::Completion, 0, 0, 0, static_cast<int>(op)));
+  }
+  if (primitive_ == 2)
+    return out.push_back(instr(Op::Semaphore, 0, 0, 0, static_cast<int>(SemaphoreOp::Up)));
   locked(out, [&] {
     if (fifo_)
       out.push_back(instr(Op::Push, 0, 0, 1 + below(3)));
@@ -237,6 +303,16 @@ void Generator::waker(std::vector<Instr>& out, int waiter) {
 }
 
 void Generator::waiter(std::vector<Instr>& out) {
+  if (primitive_ == 1) {
+    const auto op = chance(80) ? CompletionOp::Wait : CompletionOp::TryWait;
+    return out.push_back(instr(Op::Completion, 0, reg(), 0, static_cast<int>(op)));
+  }
+  if (primitive_ == 2) {
+    const auto op = chance(80) ? SemaphoreOp::Down : SemaphoreOp::DownTrylock;
+    out.push_back(instr(Op::Semaphore, 0, reg(), 0, static_cast<int>(op)));
+    if (chance(50)) out.push_back(instr(Op::Semaphore, 0, 0, 0, static_cast<int>(SemaphoreOp::Up)));
+    return;
+  }
   Instr w =
       instr(Op::Wait, wq_, 0, chance(50) ? 0 : -16, below(static_cast<int>(WaitStyle::Count)));
   w.cond.source = static_cast<std::uint8_t>(fifo_ ? kFifoSource : flag_);
@@ -279,6 +355,7 @@ FuzzProgram Generator::program(std::uint64_t seed) {
   p.world.fifo_guard = static_cast<std::int8_t>(chance(50) ? kNoGuard : below(2));
   p.world.fifo_capacity = static_cast<std::uint8_t>(1 + below(2));
   choose_protocol(p.world);
+  if (protocol_ && primitive_ == 2) p.world.semaphore_count = 0;  // down() waits for the up()
   const int waker_task = below(tasks_);
   const int waiters = 1 + (tasks_ == 3 && chance(40));
   const bool nested = chance(15);  // two tasks take both locks

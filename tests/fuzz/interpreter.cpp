@@ -126,6 +126,27 @@ void wake(FuzzWorld& w, const Instr& in) {
   }
 }
 
+// The sleeping primitives: mutex, completion, semaphore.
+void primitive(FuzzWorld& w, const Instr& in, Registers& r) {
+  if (in.op == Op::Mutex) {
+    const auto op = static_cast<MutexOp>(in.style);
+    if (op == MutexOp::Lock) mutex_lock(&w.m);
+    if (op == MutexOp::Unlock) mutex_unlock(&w.m);
+    if (op == MutexOp::Trylock) r[in.reg] = mutex_trylock(&w.m);
+  } else if (in.op == Op::Completion) {
+    const auto op = static_cast<CompletionOp>(in.style);
+    if (op == CompletionOp::Complete) complete(&w.c);
+    if (op == CompletionOp::CompleteAll) complete_all(&w.c);
+    if (op == CompletionOp::Wait) wait_for_completion(&w.c);
+    if (op == CompletionOp::TryWait) r[in.reg] = try_wait_for_completion(&w.c) ? 1 : 0;
+  } else {
+    const auto op = static_cast<SemaphoreOp>(in.style);
+    if (op == SemaphoreOp::Down) down(&w.s);
+    if (op == SemaphoreOp::Up) up(&w.s);
+    if (op == SemaphoreOp::DownTrylock) r[in.reg] = down_trylock(&w.s);
+  }
+}
+
 bool compare(const Instr& in, std::int64_t r) {
   switch (static_cast<Cmp>(in.style)) {
     case Cmp::Eq:
@@ -171,6 +192,14 @@ void perform(FuzzWorld& w, const Instr& in, Registers& r) {
     case Op::Wake:
       wake(w, in);
       break;
+    case Op::SpinTrylock:
+      r[in.reg] = spin_trylock(&w.locks[in.obj]);
+      break;
+    case Op::Mutex:
+    case Op::Completion:
+    case Op::Semaphore:
+      primitive(w, in, r);
+      break;
     case Op::If:
     case Op::Return:
     case Op::Wait:
@@ -206,7 +235,10 @@ FuzzWorld::FuzzWorld(Execution& ex, const WorldSpec& spec)
       wqs{{k, "wq0"}, {k, "wq1"}},
       vars{{ex, "x", 0, guard_id(*this, spec.var_guard[0])},
            {ex, "y", 0, guard_id(*this, spec.var_guard[1])}},
-      q(ex, "q", spec.fifo_capacity, guard_id(*this, spec.fifo_guard)) {}
+      q(ex, "q", spec.fifo_capacity, guard_id(*this, spec.fifo_guard)),
+      m(k, "m"),
+      c(k, "c"),
+      s(k, "s", spec.semaphore_count) {}
 
 void InterpretedProgram::setup(Execution& ex) {
   world_.reset();

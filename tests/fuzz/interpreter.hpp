@@ -11,7 +11,10 @@
 
 #include "checker/program.hpp"
 #include "checker/shared.hpp"
+#include "model/kernel/completion.hpp"
+#include "model/kernel/mutex.hpp"
 #include "model/kernel/sched.hpp"
+#include "model/kernel/semaphore.hpp"
 #include "model/kernel/spinlock.hpp"
 #include "model/kernel/wait.hpp"
 #include "tests/fuzz/program.hpp"
@@ -27,6 +30,9 @@ struct FuzzWorld {
   wait_queue_head wqs[kWaitQueues];
   shared_var vars[kVariables];
   shared_fifo q;
+  mutex m;
+  completion c;
+  semaphore s;
   std::vector<task_struct*> tasks;  // by TaskId
   // Per task: the condition it waits for now, or null.
   std::vector<const Cond*> waiting;

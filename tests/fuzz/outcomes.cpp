@@ -47,7 +47,7 @@ std::string end_state(const Execution& ex) {
   for (ObjectId o = 0; o < ex.object_count(); ++o) {
     if (ex.object_kind(o) == ObjectKind::Task) continue;
     out += ex.object_name(o) + ": ";
-    if (ex.object_kind(o) == ObjectKind::Spinlock)
+    if (is_lock(ex.object_kind(o)))
       out += ex.owner(o) == kNoTask ? "free" : "held by " + ex.task_name(ex.owner(o));
     else
       ex.describe(o, out);

@@ -62,6 +62,21 @@ std::string wake_text(const Instr& in) {
   return fmt::format("{}(wq{})", names[in.style], in.obj);
 }
 
+std::string primitive_text(const Instr& in) {
+  const char* const mutex_ops[] = {"mutex_lock(m)", "mutex_unlock(m)", "mutex_trylock(m)"};
+  const char* const completion_ops[] = {"complete(c)", "complete_all(c)", "wait_for_completion(c)",
+                                        "try_wait_for_completion(c)"};
+  const char* const semaphore_ops[] = {"down(s)", "up(s)", "down_trylock(s)"};
+  const bool into_reg =
+      (in.op == Op::Mutex && in.style == static_cast<int>(MutexOp::Trylock)) ||
+      (in.op == Op::Completion && in.style == static_cast<int>(CompletionOp::TryWait)) ||
+      (in.op == Op::Semaphore && in.style == static_cast<int>(SemaphoreOp::DownTrylock));
+  const char* text = in.op == Op::Mutex        ? mutex_ops[in.style]
+                     : in.op == Op::Completion ? completion_ops[in.style]
+                                               : semaphore_ops[in.style];
+  return into_reg ? fmt::format("r{} = {}", in.reg, text) : text;
+}
+
 }  // namespace
 
 std::string instr_text(const Instr& in) {
@@ -93,6 +108,12 @@ std::string instr_text(const Instr& in) {
       return wait_text(in);
     case Op::Wake:
       return wake_text(in);
+    case Op::SpinTrylock:
+      return fmt::format("r{} = spin_trylock(l{})", in.reg, in.obj);
+    case Op::Mutex:
+    case Op::Completion:
+    case Op::Semaphore:
+      return primitive_text(in);
   }
   return "?";
 }
@@ -102,6 +123,8 @@ std::string to_text(const FuzzProgram& p) {
   for (int v = 0; v < kVariables; ++v)
     out += fmt::format("var {} = 0{}\n", kVarNames[v], guard_text(p.world.var_guard[v]));
   out += fmt::format("fifo q[{}]{}\n", p.world.fifo_capacity, guard_text(p.world.fifo_guard));
+  if (p.world.semaphore_count != 1)
+    out += fmt::format("semaphore s = {}\n", p.world.semaphore_count);
   for (std::size_t t = 0; t < p.tasks.size(); ++t) {
     out += fmt::format("task t{}:\n", t);
     std::vector<std::size_t> open;  // instruction index at which each open block ends

@@ -7,7 +7,8 @@
 // The world every program shares (objects made in this order, so ids are the
 // same in every execution):
 //   spinlocks l0, l1; wait queues wq0, wq1; variables x, y (each guarded by a
-//   lock or by none); a FIFO q of capacity 1..2 (guarded or not); tasks t0..tN.
+//   lock or by none); a FIFO q of capacity 1..2 (guarded or not); a mutex m; a
+//   completion c; a semaphore s; tasks t0..tN.
 #pragma once
 
 #include <cstdint>
@@ -23,20 +24,28 @@ inline constexpr int kRegisters = 2;
 inline constexpr int kNoGuard = -1;
 
 enum class Op : std::uint8_t {
-  Lock,      // spin_lock(l[obj])
-  Unlock,    // spin_unlock(l[obj])
-  Load,      // r[reg] = var[obj]
-  Store,     // var[obj] = value
-  StoreReg,  // var[obj] = r[reg] + value
-  Push,      // q.push_back(value)
-  Pop,       // r[reg] = q.pop_front()
-  Size,      // r[reg] = q.size()
-  Active,    // r[reg] = waitqueue_active(wq[obj])
-  If,        // if (r[reg] <style: Cmp> value) { the next `skip` instructions }
-  Return,    // return value; style 1: return r[reg]
-  Wait,      // wait on wq[obj] until `cond` holds, as `style` (WaitStyle) does it
-  Wake,      // wake wq[obj] (or task t[obj]) as `style` (WakeStyle) does it
+  Lock,         // spin_lock(l[obj])
+  Unlock,       // spin_unlock(l[obj])
+  Load,         // r[reg] = var[obj]
+  Store,        // var[obj] = value
+  StoreReg,     // var[obj] = r[reg] + value
+  Push,         // q.push_back(value)
+  Pop,          // r[reg] = q.pop_front()
+  Size,         // r[reg] = q.size()
+  Active,       // r[reg] = waitqueue_active(wq[obj])
+  If,           // if (r[reg] <style: Cmp> value) { the next `skip` instructions }
+  Return,       // return value; style 1: return r[reg]
+  Wait,         // wait on wq[obj] until `cond` holds, as `style` (WaitStyle) does it
+  Wake,         // wake wq[obj] (or task t[obj]) as `style` (WakeStyle) does it
+  SpinTrylock,  // r[reg] = spin_trylock(l[obj])
+  Mutex,        // on mutex m, as `style` (MutexOp) says
+  Completion,   // on completion c, as `style` (CompletionOp) says
+  Semaphore,    // on semaphore s, as `style` (SemaphoreOp) says
 };
+
+enum class MutexOp : std::uint8_t { Lock, Unlock, Trylock };  // trylock: into r[reg]
+enum class CompletionOp : std::uint8_t { Complete, CompleteAll, Wait, TryWait };  // try: r[reg]
+enum class SemaphoreOp : std::uint8_t { Down, Up, DownTrylock };  // trylock: into r[reg]
 
 enum class Cmp : std::uint8_t { Eq, Ne, Ge };
 
@@ -85,6 +94,7 @@ struct WorldSpec {
   std::int8_t var_guard[kVariables] = {kNoGuard, kNoGuard};
   std::int8_t fifo_guard = kNoGuard;
   std::uint8_t fifo_capacity = 2;
+  std::uint8_t semaphore_count = 1;
 };
 
 struct FuzzProgram {
