@@ -48,6 +48,19 @@ void active_wake(std::vector<Instr>& out, int wq, int reg) {
   out.push_back(instr(Op::Wake, wq));
 }
 
+// One of the primitives' operations that never sleep (a filler must not wait
+// for what no task does), by number 0..4.
+Instr nonblocking_primitive(int which, int reg) {
+  const std::array<std::pair<Op, int>, 5> ops = {
+      {{Op::Completion, static_cast<int>(CompletionOp::Complete)},
+       {Op::Completion, static_cast<int>(CompletionOp::TryWait)},
+       {Op::Semaphore, static_cast<int>(SemaphoreOp::Up)},
+       {Op::Semaphore, static_cast<int>(SemaphoreOp::DownTrylock)},
+       {Op::Mutex, static_cast<int>(MutexOp::Trylock)}}};
+  const auto [op, style] = ops[static_cast<std::size_t>(which)];
+  return instr(op, 0, reg, 0, style);
+}
+
 class Generator {
  public:
   Generator(std::uint64_t seed, const GenOptions& o) : rng_(seed), options_(o) {}
@@ -159,7 +172,8 @@ void Generator::section(std::vector<Instr>& out, int& budget, int depth, unsigne
 
 void Generator::if_block(std::vector<Instr>& out, int& budget, int depth, unsigned held) {
   const std::size_t at = out.size();
-  out.push_back(instr(Op::If, 0, reg(), below(3), below(3)));
+  const int r = reg(), value = below(3), cmp = below(3);
+  out.push_back(instr(Op::If, 0, r, value, cmp));
   int inner = depth < 2 ? 1 + below(3) : 0;
   budget -= inner;
   if (chance(30)) {
@@ -179,20 +193,27 @@ void Generator::statement(Kind k, std::vector<Instr>& out, int& budget, int dept
     case Kind::Section:
       if (depth < 2) return section(out, budget, depth, held);
       [[fallthrough]];
-    case Kind::Load:
-      out.push_back(instr(Op::Load, var(), reg()));
+    case Kind::Load: {
+      const int v = var(), r = reg();
+      out.push_back(instr(Op::Load, v, r));
       budget -= 1;
       return;
-    case Kind::Store:
-      if (chance(70))
-        out.push_back(instr(Op::Store, var(), 0, below(3)));
-      else
-        out.push_back(instr(Op::StoreReg, var(), reg(), 1));
+    }
+    case Kind::Store: {
+      if (chance(70)) {
+        const int v = var(), value = below(3);
+        out.push_back(instr(Op::Store, v, 0, value));
+      } else {
+        const int v = var(), r = reg();
+        out.push_back(instr(Op::StoreReg, v, r, 1));
+      }
       budget -= 1;
       return;
+    }
     case Kind::Fifo: {
       const Op op = std::array{Op::Push, Op::Pop, Op::Size}[below(3)];
-      out.push_back(instr(op, 0, reg(), 1 + below(3)));
+      const int r = reg(), value = 1 + below(3);
+      out.push_back(instr(op, 0, r, value));
       budget -= 1;
       return;
     }
@@ -212,15 +233,19 @@ void Generator::statement(Kind k, std::vector<Instr>& out, int& budget, int dept
       budget -= kWakeCost;
       return;
     }
-    case Kind::ActiveWake:
-      active_wake(out, wq(), reg());
+    case Kind::ActiveWake: {
+      const int q = wq(), r = reg();
+      active_wake(out, q, r);
       budget -= 1 + kWakeCost;
       return;
-    case Kind::Return:
+    }
+    case Kind::Return: {
       if (depth == 0 && chance(70)) return;  // mostly at the end of a branch
-      out.push_back(instr(Op::Return, 0, reg(), 1, chance(50)));
+      const int r = reg(), from_reg = chance(50);
+      out.push_back(instr(Op::Return, 0, r, 1, from_reg));
       budget = 0;
       return;
+    }
     case Kind::Misuse:
       // Unlock of a lock not held (or held: then the section is simply shorter).
       out.push_back(instr(Op::Unlock, below(kLocks)));
@@ -229,15 +254,8 @@ void Generator::statement(Kind k, std::vector<Instr>& out, int& budget, int dept
     case Kind::Trylock:
       return trylock(out, budget, depth, held);
     case Kind::Primitive: {
-      // The ones that never sleep: a filler must not wait for what no one does.
-      const std::array<std::pair<Op, int>, 5> ops = {
-          {{Op::Completion, static_cast<int>(CompletionOp::Complete)},
-           {Op::Completion, static_cast<int>(CompletionOp::TryWait)},
-           {Op::Semaphore, static_cast<int>(SemaphoreOp::Up)},
-           {Op::Semaphore, static_cast<int>(SemaphoreOp::DownTrylock)},
-           {Op::Mutex, static_cast<int>(MutexOp::Trylock)}}};
-      const auto [op, style] = ops[static_cast<std::size_t>(below(5))];
-      out.push_back(instr(op, 0, reg(), 0, style));
+      const int which = below(5), r = reg();
+      out.push_back(nonblocking_primitive(which, r));
       budget -= 2;
       return;
     }
@@ -313,8 +331,8 @@ void Generator::waiter(std::vector<Instr>& out) {
     if (chance(50)) out.push_back(instr(Op::Semaphore, 0, 0, 0, static_cast<int>(SemaphoreOp::Up)));
     return;
   }
-  Instr w =
-      instr(Op::Wait, wq_, 0, chance(50) ? 0 : -16, below(static_cast<int>(WaitStyle::Count)));
+  const int code = chance(50) ? 0 : -16, style = below(static_cast<int>(WaitStyle::Count));
+  Instr w = instr(Op::Wait, wq_, 0, code, style);
   w.cond.source = static_cast<std::uint8_t>(fifo_ ? kFifoSource : flag_);
   w.cond.at_least = 1;
   out.push_back(w);

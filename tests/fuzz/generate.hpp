@@ -1,6 +1,8 @@
 // Random FuzzPrograms from a seed. The same seed gives the same program on
 // every machine: every choice comes from the in-tree SplitMix64, never from a
-// std distribution.
+// std distribution, and no two draws share an expression whose evaluation
+// order the language leaves open (function arguments): each goes into a
+// variable of its own first.
 //
 // Programs are mostly well formed (balanced lock sections, waits that other
 // tasks satisfy and wake) with the classic mistakes mixed in at low rates:
