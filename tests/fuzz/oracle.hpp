@@ -1,12 +1,12 @@
 // The differential oracle for one FuzzProgram. It requires:
-//  1. every reduction (DFS with state caching, and whatever comes next) finds
-//     the same set of findings and reaches the same set of terminal states as
-//     plain DFS, which enumerates every interleaving;
+//  1. every reduction (DFS with state caching; pb and db with a bound no
+//     program reaches) finds the same set of findings and reaches the same set
+//     of terminal states as plain DFS, which enumerates every interleaving;
 //  2. for each distinct finding, the first execution of each search that had
 //     it, written as a schedule file, read back and replayed, gives a
 //     byte-identical trace;
-//  3. seeded random walks never find a finding, or reach a terminal state,
-//     that the exhaustive search says is absent;
+//  3. the partial searches (seeded random walks, pb(1), db(1), PCT) never find
+//     a finding, or reach a terminal state, that plain DFS says is absent;
 //  4. no execution ends in a model error (the wrappers misbehaved) or at the
 //     step bound (generated programs always terminate).
 // Every search runs in checked mode. Only path-independent facts are
