@@ -58,6 +58,11 @@ std::optional<OracleResult> compare(const std::string& name, const Outcomes& bas
     return disagree("findings", fmt::format("only plain dfs found:\n{}only {} found:\n{}",
                                             only_in(base.findings, other.findings), name,
                                             only_in(other.findings, base.findings)));
+  if (base.result.stats.max_wasted != other.result.stats.max_wasted)
+    return disagree("waste",
+                    fmt::format("the worst execution wasted {} wakeups under plain dfs, "
+                                "{} under {}",
+                                base.result.stats.max_wasted, other.result.stats.max_wasted, name));
   if (base.ends != other.ends)
     return disagree(
         "ends", fmt::format("only plain dfs reached:\n{}only {} reached:\n{}",

@@ -51,6 +51,7 @@ std::string end_state(const Execution& ex) {
       out += ex.owner(o) == kNoTask ? "free" : "held by " + ex.task_name(ex.owner(o));
     else
       ex.describe(o, out);
+    if (ex.wasted(o) != 0) out += fmt::format(" ({} wasted wakeups)", ex.wasted(o));
     out += "\n";
   }
   return out;
