@@ -48,10 +48,10 @@ bench: deps build
 	./$(BUILD)/bench/wakecheck_bench
 
 format:
-	find checker model scenarios reports cli tests bench -name '*.cpp' -o -name '*.hpp' | xargs clang-format -i
+	find checker model scenarios reports cli tests bench include examples -name '*.cpp' -o -name '*.hpp' | xargs clang-format -i
 
 format-check:
-	find checker model scenarios reports cli tests bench -name '*.cpp' -o -name '*.hpp' | xargs clang-format --dry-run --Werror
+	find checker model scenarios reports cli tests bench include examples -name '*.cpp' -o -name '*.hpp' | xargs clang-format --dry-run --Werror
 
 clean:
 	rm -rf $(BUILD)

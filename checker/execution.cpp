@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "checker/diagnose.hpp"
+#include "checker/outside_task.hpp"
 #include "checker/program.hpp"
 #include "checker/scheduler.hpp"
 
@@ -101,6 +102,7 @@ TraceEntry& Execution::append(OpKind kind, ObjectId obj, Access access, const ch
 
 OpRecord Execution::step(OpKind kind, ObjectId obj, Access access, const char* label,
                          SourceLoc loc) {
+  if (current_ == kNoTask) called_outside_a_task(label, loc);
   Task& t = tasks_[current_];
   t.pending = kind;
   t.pending_object = obj;
@@ -118,7 +120,8 @@ OpRecord Execution::step(OpKind kind, ObjectId obj, Access access, const char* l
 
 OpRecord Execution::record(OpKind kind, ObjectId obj, Access access, const char* label,
                            SourceLoc loc) {
-  if (current_ != kNoTask) tasks_[current_].scheduled_for = obj;
+  if (current_ == kNoTask) called_outside_a_task(label, loc);
+  tasks_[current_].scheduled_for = obj;
   append(kind, obj, access, label, loc, false);
   return {*this, trace_.size() - 1};
 }
@@ -134,6 +137,7 @@ void Execution::check_observe(ObjectId obj, SourceLoc loc) {
 }
 
 void Execution::lock(ObjectId l, const char* label, SourceLoc loc) {
+  if (current_ == kNoTask) called_outside_a_task(label, loc);
   if (objects_[l].owner == current_) {
     append(OpKind::LockAcquire, l, Access::ReadWrite, label, loc, false);
     fail(recursive_lock(*this, current_, l));

@@ -18,6 +18,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
+std::string shown_path(const Scenario& s) {
+  return s.path.empty() ? "in code" : s.path;
+}
+
 std::string stem_of(const std::string& path) {
   return fs::path(path).stem().string();
 }
@@ -48,14 +52,31 @@ std::string counts(const Scenario& s, const CheckOutcome& o) {
   return scope + fmt::format(", {:.2f} s", o.seconds);
 }
 
+// `path` as seen from directory `dir` (lexically: both are made absolute
+// against the working directory), so a schedule in `dir` finds its scenario
+// wherever the two are moved together.
+std::string relative_to(const std::string& path, const std::string& dir) {
+  const fs::path file = fs::absolute(path).lexically_normal();
+  const fs::path rel = file.lexically_relative(fs::absolute(dir).lexically_normal());
+  return rel.empty() ? file.string() : rel.string();
+}
+
 void write_artifacts(const Console& io, const Scenario& s, const std::string& strategy,
                      const ExecutionRecord& r, const std::string& out_dir) {
   fs::create_directories(out_dir);
   const std::string trace_path = (fs::path(out_dir) / "trace.txt").string();
   const std::string schedule_path = (fs::path(out_dir) / (stem_of(s.path) + ".schedule")).string();
-  ScheduleFile sf{
-      s.path, s.name, s.content_hash, strategy, finding_name(r.finding.kind), r.steps, r.decisions,
-      {},     {}};
+  ScheduleFile sf;
+  sf.scenario_file = s.path;
+  sf.scenario_relative = relative_to(s.path, out_dir);
+  sf.scenario_name = s.name;
+  sf.scenario_hash = s.content_hash;
+  sf.model = s.model;
+  sf.model_version = find_model(s.model)->version();
+  sf.strategy = strategy;
+  sf.finding = finding_name(r.finding.kind);
+  sf.steps = r.steps;
+  sf.decisions = r.decisions;
   for (TaskId t : r.decisions) sf.decision_names.push_back(r.task_names[t]);
   write_files_atomically(
       {{trace_path, format_trace(r, {s.name, s.path})}, {schedule_path, write_schedule(sf)}});
@@ -65,18 +86,29 @@ void write_artifacts(const Console& io, const Scenario& s, const std::string& st
 
 }  // namespace
 
-CheckOutcome check_scenario(const Scenario& s, const std::string& strategy) {
-  const ModelInfo* model = find_model(s.model);
+CheckOutcome check_scenario(const Scenario& given, const std::string& strategy) {
+  // What wakecheck::main refuses at startup, the direct API refuses at first use.
+  if (const std::string problem = registry_problem(); !problem.empty())
+    throw ScenarioError("bad model registration: " + problem);
+  Scenario s = given;
+  validate_scenario(s);
   const StrategyInfo* info = find_strategy(strategy.empty() ? s.strategy : strategy);
-  auto program = model->make(s.variant, s.workload);
+  if (info == nullptr) throw ScenarioError(strategy_error(strategy));
+  auto program = find_model(s.model)->make(s.variant, s.params);
   auto scheduler = info->make(StrategyOptions{s.seed, s.state_caching});
   const auto start = std::chrono::steady_clock::now();
   CheckOutcome o;
   o.result = explore(*program, *scheduler, SearchLimits{s.max_executions, s.max_steps});
   o.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   o.found = o.result.failure ? o.result.failure->finding.kind : FindingKind::None;
-  o.met = o.result.problem.empty() && o.found == s.expect;
+  if (!o.result.problem.empty() && !o.result.failure) o.found = FindingKind::ModelError;
+  o.met = o.found == s.expect;
+  if (o.result.failure) o.trace = format_trace(*o.result.failure, {s.name, shown_path(s)});
   return o;
+}
+
+CheckOutcome check_scenario_file(const std::string& path) {
+  return check_scenario(load_scenario(path));
 }
 
 int run_command(const Console& io, const std::string& scenario_path, const std::string& strategy,
@@ -93,12 +125,9 @@ int run_command(const Console& io, const std::string& scenario_path, const std::
     return kExitBadInput;
   }
   CheckOutcome o = check_scenario(s, strategy);
-  if (!o.result.problem.empty()) {
-    fmt::print(io.err, "wakecheck: {}: {}\n", s.path, o.result.problem);
-    return kExitNotMet;
-  }
-  if (o.result.failure)
-    fmt::print(io.out, "{}\n", format_trace(*o.result.failure, {s.name, s.path}));
+  if (!o.result.problem.empty())
+    fmt::print(io.out, "finding: {}: {}\n\n", finding_name(o.found), o.result.problem);
+  if (o.result.failure) fmt::print(io.out, "{}\n", o.trace);
   fmt::print(io.out, "{}: {} ({})\nexpected: {}: {}\n", s.name, finding_name(o.found), counts(s, o),
              finding_name(s.expect), o.met ? "met" : "NOT met");
   if (o.result.failure) {

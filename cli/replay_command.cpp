@@ -46,11 +46,25 @@ struct Loaded {
   Scenario scenario;
 };
 
+// Where the schedule's scenario is: beside the schedule first (the path
+// relative to it), then the path `run` was given, from the working directory.
+std::string find_scenario(const ScheduleFile& sf, const std::string& schedule_path) {
+  std::vector<std::string> tried;
+  if (!sf.scenario_relative.empty()) {
+    const fs::path p = fs::path(schedule_path).parent_path() / sf.scenario_relative;
+    if (fs::exists(p)) return p.string();
+    tried.push_back(p.string());
+  }
+  if (fs::exists(sf.scenario_file) || tried.empty()) return sf.scenario_file;
+  throw ScenarioError(fmt::format("{}: cannot find its scenario: neither {} nor {} exists",
+                                  schedule_path, tried.front(), sf.scenario_file));
+}
+
 // Reads the schedule and its scenario; prints why not and returns false.
 bool load(const Console& io, const std::string& path, Loaded& l) {
   try {
     l.schedule = parse_schedule(read_schedule_file(path), path);
-    l.scenario = load_scenario(l.schedule.scenario_file);
+    l.scenario = load_scenario(find_scenario(l.schedule, path));
   } catch (const std::exception& e) {
     fmt::print(io.err, "wakecheck: {}\n", e.what());
     return false;
@@ -60,6 +74,15 @@ bool load(const Console& io, const std::string& path, Loaded& l) {
                "wakecheck: {}: the scenario changed since this schedule was recorded: {} has "
                "hash fnv1a64:{:016x}, the schedule was made from fnv1a64:{:016x}; run it again\n",
                path, l.scenario.path, l.scenario.content_hash, l.schedule.scenario_hash);
+    return false;
+  }
+  const int version = find_model(l.scenario.model)->version();
+  if (!l.schedule.model.empty() && l.schedule.model_version != version) {
+    fmt::print(io.err,
+               "wakecheck: {}: recorded with model '{}' version {}, but this executable's '{}' "
+               "is version {}: the model's behaviour changed since, so the schedule cannot "
+               "replay; run the scenario again\n",
+               path, l.schedule.model, l.schedule.model_version, l.scenario.model, version);
     return false;
   }
   return true;
@@ -72,7 +95,7 @@ int replay_command(const Console& io, const std::string& schedule_path,
   Loaded l;
   if (!load(io, schedule_path, l)) return kExitBadInput;
   const Scenario& s = l.scenario;
-  auto program = find_model(s.model)->make(s.variant, s.workload);
+  auto program = find_model(s.model)->make(s.variant, s.params);
   ReplayScheduler replay(l.schedule.decisions, names_in(l.schedule));
   SearchResult result = explore(*program, replay, SearchLimits{1, s.max_steps});
   std::string problem = result.problem;
@@ -90,7 +113,8 @@ int replay_command(const Console& io, const std::string& schedule_path,
     fmt::print(io.err, "wakecheck: replay of {}: {}\n", schedule_path, problem);
     return kExitNotMet;
   }
-  const std::string trace = format_trace(*result.failure, {s.name, s.path});
+  // Named as `run` named it, wherever it was found: the same trace, byte for byte.
+  const std::string trace = format_trace(*result.failure, {s.name, l.schedule.scenario_file});
   const std::string dir =
       out_dir.empty() ? "wakecheck-out/" + fs::path(schedule_path).stem().string() + "-replay"
                       : out_dir;

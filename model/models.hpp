@@ -1,32 +1,27 @@
-// The models a scenario can name, with their variants: one table.
+// The built-in models register themselves like any other (model/model.hpp).
+// This header keeps the engine's tests and benchmarks short: boundedq's four
+// parameters as a struct that converts to param_values, so they can write
+//   find_model("boundedq")->make("ok", Workload{2, 2, 1, 1})
 #pragma once
 
-#include <memory>
-#include <span>
-#include <string_view>
-
-#include "checker/program.hpp"
+#include "model/model.hpp"
 
 namespace wakecheck {
 
 // P producers x C consumers, K items per producer, queue capacity M
-// (../shared/BENCHMARKS.md). Each consumer takes P*K/C items.
+// (../shared/BENCHMARKS.md).
 struct Workload {
   int producers = 1;
   int consumers = 1;
   int items = 1;
   int capacity = 1;
-};
 
-struct ModelInfo {
-  std::string_view name;
-  std::string_view summary;
-  std::span<const std::string_view> variants;
-  // `variant` is one of `variants`; the workload has been validated.
-  std::unique_ptr<Program> (*make)(std::string_view variant, const Workload& workload);
+  operator param_values() const {
+    return {{"producers", producers},
+            {"consumers", consumers},
+            {"items", items},
+            {"capacity", capacity}};
+  }
 };
-
-std::span<const ModelInfo> models();
-const ModelInfo* find_model(std::string_view name);
 
 }  // namespace wakecheck

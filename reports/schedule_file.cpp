@@ -17,7 +17,8 @@ namespace wakecheck {
 namespace {
 
 constexpr std::string_view kMagic = "wakecheck-schedule";
-constexpr int kVersion = 1;
+constexpr int kVersion = 2;
+constexpr int kOldestVersion = 1;  // without scenario-relative and model
 
 class Parser {
  public:
@@ -36,6 +37,7 @@ class Parser {
   T number(std::string_view what);
   void expect_key(std::string_view key);
   void header();
+  void model(ScheduleFile& s);
   void decisions(ScheduleFile& s, std::size_t count);
 
   std::string_view text_;
@@ -44,6 +46,7 @@ class Parser {
   int line_no_ = 0;
   std::string_view line_;
   std::size_t col_ = 0;  // 0-based cursor in line_
+  int version_ = kVersion;
 };
 
 bool Parser::next_line() {
@@ -95,12 +98,21 @@ void Parser::expect_key(std::string_view key) {
 }
 
 void Parser::header() {
-  if (!next_line()) error(1, "empty file: expected 'wakecheck-schedule 1'");
-  if (word() != kMagic) error(1, "not a wakecheck schedule file: expected 'wakecheck-schedule 1'");
-  const int version = number<int>("the format version");
-  if (version != kVersion)
-    error(20, fmt::format("schedule format version {} is not supported (this wakecheck reads {})",
-                          version, kVersion));
+  if (!next_line()) error(1, "empty file: expected 'wakecheck-schedule 2'");
+  if (word() != kMagic) error(1, "not a wakecheck schedule file: expected 'wakecheck-schedule 2'");
+  version_ = number<int>("the format version");
+  if (version_ < kOldestVersion || version_ > kVersion)
+    error(20,
+          fmt::format("schedule format version {} is not supported (this wakecheck reads {} to {})",
+                      version_, kOldestVersion, kVersion));
+}
+
+void Parser::model(ScheduleFile& s) {
+  expect_key("model");
+  const std::size_t column = col_ + 2;
+  s.model = word();
+  if (s.model.empty()) error(column, "expected the model's name and version");
+  s.model_version = number<int>("the model's version");
 }
 
 void Parser::decisions(ScheduleFile& s, std::size_t count) {
@@ -123,6 +135,11 @@ ScheduleFile Parser::parse() {
   expect_key("scenario-file");
   s.scenario_file = rest();
   if (s.scenario_file.empty()) error(col_ + 1, "expected the scenario's path");
+  if (version_ >= 2) {
+    expect_key("scenario-relative");
+    s.scenario_relative = rest();
+    if (s.scenario_relative.empty()) error(col_ + 1, "expected the scenario's path");
+  }
   expect_key("scenario-name");
   s.scenario_name = rest();
   expect_key("scenario-hash");
@@ -132,6 +149,7 @@ ScheduleFile Parser::parse() {
           h.data() + h.size() ||
       h.size() == 8)
     error(15, fmt::format("expected fnv1a64:<16 hex digits>, found '{}'", h));
+  if (version_ >= 2) model(s);
   expect_key("strategy");
   s.strategy = rest();
   expect_key("finding");
@@ -160,10 +178,11 @@ std::string write_schedule(const ScheduleFile& s) {
     if (c == '\n' || c == '\r') c = ' ';
   std::string out = fmt::format(
       "# wakecheck schedule: replay with `wakecheck replay <this file>`\n"
-      "{} {}\nscenario-file {}\nscenario-name {}\nscenario-hash fnv1a64:{:016x}\n"
-      "strategy {}\nfinding {}\nsteps {}\ndecisions {}\n",
-      kMagic, kVersion, s.scenario_file, name, s.scenario_hash, s.strategy, s.finding, s.steps,
-      s.decisions.size());
+      "{} {}\nscenario-file {}\nscenario-relative {}\nscenario-name {}\n"
+      "scenario-hash fnv1a64:{:016x}\nmodel {} {}\nstrategy {}\nfinding {}\nsteps {}\n"
+      "decisions {}\n",
+      kMagic, kVersion, s.scenario_file, s.scenario_relative, name, s.scenario_hash, s.model,
+      s.model_version, s.strategy, s.finding, s.steps, s.decisions.size());
   for (std::size_t i = 0; i < s.decisions.size(); ++i)
     out += fmt::format("run {} {}\n", s.decisions[i], s.decision_names[i]);
   out += "end\n";

@@ -1,10 +1,13 @@
-// Scenario files: what to check (a model, a variant, a workload), how to search,
-// and what the author expects to find. The loader is the one place that defines
-// the file's sections and keys; everything else reads a validated Scenario.
+// Scenario files: what to check (a registered model, its variant, values for
+// its parameters), how to search, and what the author expects to find. The
+// loader is the one place that defines the file's sections and keys;
+// everything else reads a validated Scenario.
 //
 // File format (TOML):
-//   [scenario]  name (required, one line), description, model, variant (required)
-//   [workload]  producers, consumers, items, capacity (required integers >= 1)
+//   [scenario]  name (required, one line), description, model (required),
+//               variant (required when the model has variants, absent otherwise)
+//   [workload]  the model's parameters (model/model.hpp): each within its
+//               declared type and range; those without a default are required
 //   [search]    strategy = "dfs", max_executions = 1000000, max_steps = 10000,
 //               seed = 1, state_caching = true (all optional)
 //   [expect]    finding = "none" (optional)
@@ -17,7 +20,7 @@
 #include <vector>
 
 #include "checker/finding.hpp"
-#include "model/models.hpp"
+#include "model/model.hpp"
 
 namespace wakecheck {
 
@@ -26,11 +29,10 @@ struct Scenario {
   std::uint64_t content_hash;  // fnv1a64 of the file's exact bytes
   std::string name;            // [scenario] name (required, non-empty)
   std::string description;     // [scenario] description (optional)
-  std::string model;           // [scenario] model (required): a name from models()
-  std::string variant;         // [scenario] variant (required): one of that model's variants
-  // [workload]: all required, 1..16 each (capacity 1..64), producers+consumers <= 16,
-  // producers*items <= 64 and divisible by consumers.
-  Workload workload;
+  std::string model;           // [scenario] model (required): a registered model's name
+  std::string variant;         // [scenario] variant: one of that model's variants, if it has any
+  // [workload]: a value for every parameter of the model (defaults filled in).
+  param_values params;
   std::string strategy = "dfs";            // [search] strategy: a name from strategies()
   std::uint64_t max_executions = 1000000;  // [search] max_executions >= 1
   std::uint32_t max_steps = 10000;         // [search] max_steps in 1..10000000
@@ -54,6 +56,12 @@ Scenario parse_scenario(std::string_view text, const std::string& path);
 // Reads the file (binary-safe) and parses it. A missing or unreadable file
 // throws "<path>: cannot read: <reason>".
 Scenario load_scenario(const std::string& path);
+
+// Checks an in-code scenario the way the loader checks a file: the model is
+// registered, the variant is one of its variants, every parameter is declared
+// and within range, and the model's own checks pass. Fills in defaults.
+// Throws ScenarioError ("<name>: <message>") naming what is wrong.
+void validate_scenario(Scenario& scenario);
 
 // Every *.toml under each path: a file is taken as is, a directory is walked
 // recursively (directory symlinks are not followed, so a loop cannot hang it).

@@ -142,6 +142,12 @@ std::string schedule_error(const std::string& text) {
 }
 
 const char* const kGood =
+    "wakecheck-schedule 2\nscenario-file a.toml\nscenario-relative ../a.toml\nscenario-name n\n"
+    "scenario-hash fnv1a64:00000000000000ff\nmodel boundedq 3\nstrategy dfs\n"
+    "finding lost-wakeup\nsteps 7\ndecisions 2\nrun 1 producer1\nrun 0 producer0\nend\n";
+
+// Version 1, before the scenario-relative and model lines: still read.
+const char* const kVersion1 =
     "wakecheck-schedule 1\nscenario-file a.toml\nscenario-name n\n"
     "scenario-hash fnv1a64:00000000000000ff\nstrategy dfs\nfinding lost-wakeup\nsteps 7\n"
     "decisions 2\nrun 1 producer1\nrun 0 producer0\nend\n";
@@ -151,24 +157,35 @@ const char* const kGood =
 TEST(ScheduleFileParse, RoundTrips) {
   const ScheduleFile s = parse_schedule(kGood, "s.schedule");
   STRCMP_EQUAL("a.toml", s.scenario_file.c_str());
+  STRCMP_EQUAL("../a.toml", s.scenario_relative.c_str());
+  STRCMP_EQUAL("boundedq", s.model.c_str());
+  LONGS_EQUAL(3, s.model_version);
   LONGS_EQUAL(0xff, s.scenario_hash);
   LONGS_EQUAL(7, s.steps);
   LONGS_EQUAL(2, s.decisions.size());
   LONGS_EQUAL(1, s.decisions[0]);
   STRCMP_EQUAL("producer0", s.decision_names[1].c_str());
-  LONGS_EQUAL(10, s.decision_lines[1]);
+  LONGS_EQUAL(12, s.decision_lines[1]);
   STRCMP_EQUAL(kGood, write_schedule(s).substr(write_schedule(s).find('\n') + 1).c_str());
 }
 
+TEST(ScheduleFileParse, VersionOneIsStillRead) {
+  const ScheduleFile s = parse_schedule(kVersion1, "s.schedule");
+  STRCMP_EQUAL("a.toml", s.scenario_file.c_str());
+  STRCMP_EQUAL("", s.scenario_relative.c_str());
+  STRCMP_EQUAL("", s.model.c_str());
+  LONGS_EQUAL(2, s.decisions.size());
+}
+
 TEST(ScheduleFileParse, ErrorsHaveLineAndColumn) {
-  STRCMP_EQUAL("s.schedule:1:1: not a wakecheck schedule file: expected 'wakecheck-schedule 1'",
+  STRCMP_EQUAL("s.schedule:1:1: not a wakecheck schedule file: expected 'wakecheck-schedule 2'",
                schedule_error("hello\n").c_str());
   STRCMP_EQUAL(
-      "s.schedule:1:20: schedule format version 9 is not supported (this wakecheck reads 1)",
+      "s.schedule:1:20: schedule format version 9 is not supported (this wakecheck reads 1 to 2)",
       schedule_error("wakecheck-schedule 9\n").c_str());
   std::string bad = kGood;
   bad.replace(bad.find("run 1"), 5, "run x");
-  STRCMP_EQUAL("s.schedule:9:5: expected a task number (a number), found 'x'",
+  STRCMP_EQUAL("s.schedule:11:5: expected a task number (a number), found 'x'",
                schedule_error(bad).c_str());
   STRCMP_EQUAL("s.schedule:1:1: not a text file (control characters)",
                schedule_error(std::string("\x7f"
@@ -216,14 +233,14 @@ TEST(CliRobustness, ADeviceIsRefusedAsASchedule) {
 TEST(CliRobustness, AHugeTaskNumberIsAnErrorAtItsPosition) {
   std::string text = kGood;
   text.replace(text.find("run 1"), 5, "run 4294967295");
-  STRCMP_EQUAL("s.schedule:9:5: task number 4294967295 is too large (at most 65535)",
+  STRCMP_EQUAL("s.schedule:11:5: task number 4294967295 is too large (at most 65535)",
                schedule_error(text).c_str());
 }
 
 TEST(CliRobustness, AScheduleMustNameTheFindingItReproduces) {
   std::string text = kGood;
   text.replace(text.find("lost-wakeup"), 11, "none");
-  STRCMP_CONTAINS("s.schedule:6:9: expected the finding the schedule reproduces",
+  STRCMP_CONTAINS("s.schedule:8:9: expected the finding the schedule reproduces",
                   schedule_error(text).c_str());
 }
 

@@ -34,13 +34,24 @@ std::string verdict(const Scenario& s, const CheckOutcome& o) {
   return v;
 }
 
+// Keyed by the scenario's path under scenarios/, so two folders may hold
+// files of one name: scenarios/boundedq/ok_w1.toml -> tests/golden/boundedq/ok_w1.txt.
 std::string golden_path(const Scenario& s) {
-  return "tests/golden/" + std::filesystem::path(s.path).stem().string() + ".txt";
+  std::filesystem::path p = std::filesystem::path(s.path).lexically_relative("scenarios");
+  return (std::filesystem::path("tests/golden") / p.replace_extension(".txt")).string();
 }
 
 }  // namespace
 
 TEST_GROUP(Golden){};
+
+TEST(Golden, GoldenFilesAreKeyedByThePathUnderScenarios) {
+  Scenario s;
+  s.path = "scenarios/boundedq/ok_w1.toml";
+  STRCMP_EQUAL("tests/golden/boundedq/ok_w1.txt", golden_path(s).c_str());
+  s.path = "scenarios/other/ok_w1.toml";
+  STRCMP_EQUAL("tests/golden/other/ok_w1.txt", golden_path(s).c_str());
+}
 
 TEST(Golden, EveryShippedScenarioMatchesItsGoldenFile) {
   const std::vector<std::string> files = find_scenarios({"scenarios"});
@@ -50,12 +61,19 @@ TEST(Golden, EveryShippedScenarioMatchesItsGoldenFile) {
     const Scenario s = load_scenario(file);
     const CheckOutcome o = check_scenario(s);
     const std::string got = verdict(s, o);
-    if (update) write_file_atomically(golden_path(s), got);
+    if (update) {
+      std::filesystem::create_directories(std::filesystem::path(golden_path(s)).parent_path());
+      write_file_atomically(golden_path(s), got);
+    }
     std::string want;
     try {
       want = read_file(golden_path(s));
     } catch (const std::exception& e) {
-      FAIL(e.what());
+      FAIL(fmt::format("{}; a new scenario needs its golden file: review its verdict, then "
+                       "write it with WAKECHECK_UPDATE_GOLDEN=1 build/tests/wakecheck_tests "
+                       "-sg Golden",
+                       e.what())
+               .c_str());
     }
     STRCMP_EQUAL(want.c_str(), got.c_str());
     CHECK_TEXT(o.met, file.c_str());

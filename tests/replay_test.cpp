@@ -84,7 +84,7 @@ TEST(Replay, AWrongTaskNameIsReportedWithTheScheduleLine) {
   const std::string edited = (dir / "edited.schedule").string();
   write_file_atomically(edited, write_schedule(sf));
   LONGS_EQUAL(kExitNotMet, replay_command(replay.io, edited, (dir / "r").string()));
-  STRCMP_CONTAINS("edited.schedule:10: task", replay.err.str().c_str());
+  STRCMP_CONTAINS("edited.schedule:12: task", replay.err.str().c_str());
   STRCMP_CONTAINS("but the schedule says somebody", replay.err.str().c_str());
 }
 
@@ -115,6 +115,60 @@ TEST(Replay, AChangedScenarioIsRefused) {
               replay_command(replay.io, (dir / "out" / "sleep_on.schedule").string(), ""));
   STRCMP_CONTAINS("the scenario changed since this schedule was recorded",
                   replay.err.str().c_str());
+}
+
+TEST(Replay, AScheduleOfAnotherModelVersionIsRefusedNotDiverged) {
+  const fs::path dir = scratch("version");
+  Streams run, replay;
+  CHECK(run_command(run.io, "scenarios/boundedq/leak_w1.toml", "", dir.string()) == kExitMet);
+  ScheduleFile sf = parse_schedule(read_file((dir / "leak_w1.schedule").string()), "x");
+  STRCMP_EQUAL("boundedq", sf.model.c_str());
+  LONGS_EQUAL(find_model("boundedq")->version(), sf.model_version);
+  sf.model_version += 1;
+  const std::string edited = (dir / "edited.schedule").string();
+  write_file_atomically(edited, write_schedule(sf));
+  LONGS_EQUAL(kExitBadInput, replay_command(replay.io, edited, (dir / "r").string()));
+  STRCMP_CONTAINS(fmt::format("recorded with model 'boundedq' version {}, but this executable's "
+                              "'boundedq' is version {}",
+                              sf.model_version, sf.model_version - 1)
+                      .c_str(),
+                  replay.err.str().c_str());
+  CHECK(!fs::exists(dir / "r"));
+}
+
+namespace {
+
+// Runs the enclosing scope in another working directory.
+class WorkingDirectory {
+ public:
+  explicit WorkingDirectory(const fs::path& dir) : saved_(fs::current_path()) {
+    fs::current_path(dir);
+  }
+  ~WorkingDirectory() { fs::current_path(saved_); }
+
+ private:
+  fs::path saved_;
+};
+
+}  // namespace
+
+TEST(Replay, AScheduleReplaysFromAnyWorkingDirectory) {
+  const fs::path dir = fs::absolute(scratch("elsewhere"));
+  Streams run, replay;
+  CHECK(run_command(run.io, "scenarios/boundedq/sleep_on_w1.toml", "", (dir / "run").string()) ==
+        kExitMet);
+  const fs::path schedule = dir / "run" / "sleep_on_w1.schedule";
+  STRCMP_CONTAINS("scenario-relative ../../../",
+                  read_file(schedule.string()).c_str());  // beside the schedule, not the cwd
+  int code = 0;
+  {
+    const WorkingDirectory other(dir);  // where scenarios/boundedq/... does not exist
+    code = replay_command(replay.io, schedule.string(), (dir / "replay").string());
+  }
+  LONGS_EQUAL_TEXT(kExitMet, code, replay.err.str().c_str());
+  const std::string ran = read_file((dir / "run" / "trace.txt").string());
+  STRCMP_EQUAL(ran.c_str(), read_file((dir / "replay" / "trace.txt").string()).c_str());
+  STRCMP_CONTAINS("(scenarios/boundedq/sleep_on_w1.toml)", ran.c_str());
 }
 
 }  // namespace wakecheck

@@ -2,8 +2,6 @@
 // correct queue ("ok") uses the prepare_to_wait discipline: a task enqueues
 // itself on the wait queue before it drops the queue lock and sleeps, so a
 // waker that takes the lock after the test always finds it.
-#include "model/queues/boundedq.hpp"
-
 #include <fmt/format.h>
 
 #include <array>
@@ -13,6 +11,7 @@
 #include "checker/diagnose.hpp"
 #include "checker/shared.hpp"
 #include "model/kernel/wait.hpp"
+#include "model/model.hpp"
 
 namespace wakecheck {
 namespace {
@@ -20,6 +19,39 @@ namespace {
 enum class Variant { ok, leak, sleep_on, nowake, herd };
 
 constexpr std::array<std::string_view, 5> kVariants = {"ok", "leak", "sleep_on", "nowake", "herd"};
+
+// P producers x C consumers, K items per producer, queue capacity M
+// (../shared/BENCHMARKS.md). Each consumer takes P*K/C items.
+struct Workload {
+  int producers;
+  int consumers;
+  int items;
+  int capacity;
+};
+
+// Every task is a fiber and every item is tracked in the model's state, so
+// these keep one execution small and its fingerprint cheap; a workload beyond
+// them could not be searched exhaustively anyway.
+constexpr std::int64_t kMaxTasks = 16;
+constexpr std::int64_t kMaxItemsTotal = 64;
+
+std::vector<param_issue> check_workload(const param_values& p) {
+  std::vector<param_issue> issues;
+  const std::int64_t tasks = p.get("producers") + p.get("consumers");
+  const std::int64_t total = p.get("producers") * p.get("items");
+  if (tasks > kMaxTasks)
+    issues.push_back({"consumers", fmt::format("producers+consumers ({}) must be at most {}", tasks,
+                                               kMaxTasks)});
+  if (total > kMaxItemsTotal)
+    issues.push_back(
+        {"items", fmt::format("producers*items ({}) must be at most {}", total, kMaxItemsTotal)});
+  if (total % p.get("consumers") != 0)
+    issues.push_back({"consumers", fmt::format("producers*items ({}) is not divisible by "
+                                               "consumers ({}): each consumer must take the "
+                                               "same number of items",
+                                               total, p.get("consumers"))});
+  return issues;
+}
 
 struct boundedq {
   boundedq(kernel& k, int capacity, int total_items)
@@ -94,9 +126,9 @@ class ledger {
 };
 
 struct world {
-  world(Execution& ex, const Workload& w)
-      : k(ex), q(k, w.capacity, w.producers * w.items), log(ex, w) {}
-  kernel k;
+  world(kernel& kk, const Workload& w)
+      : k(kk), q(kk, w.capacity, w.producers * w.items), log(kk.ex(), w) {}
+  kernel& k;
   boundedq q;
   ledger log;
 };
@@ -195,25 +227,34 @@ std::int64_t consume_sleep_on(world& w, task_struct* current) {
   }
 }
 
-class BoundedQueueProgram final : public Program {
- public:
-  BoundedQueueProgram(Variant v, const Workload& w) : variant_(v), workload_(w) {}
+Variant variant_named(std::string_view name) {
+  for (std::size_t i = 0; i < kVariants.size(); ++i)
+    if (kVariants[i] == name) return static_cast<Variant>(i);
+  throw std::invalid_argument(fmt::format("boundedq has no variant '{}'", name));
+}
 
-  void setup(Execution& ex) override {
-    world_.reset();
-    world_ = std::make_unique<world>(ex, workload_);
+Workload workload_of(const param_values& p) {
+  return {static_cast<int>(p.get("producers")), static_cast<int>(p.get("consumers")),
+          static_cast<int>(p.get("items")), static_cast<int>(p.get("capacity"))};
+}
+
+class boundedq_model {
+ public:
+  boundedq_model(kernel& k, const model_args& args)
+      : variant_(variant_named(args.variant)),
+        workload_(workload_of(args.params)),
+        w_(k, workload_) {
     for (int p = 0; p < workload_.producers; ++p)
-      world_->k.kthread_run(fmt::format("producer{}", p), 0,
-                            [this, p](task_struct* current) { return producer(current, p); });
+      k.kthread_run(fmt::format("producer{}", p), 0,
+                    [this, p](task_struct* current) { return producer(current, p); });
     const int share = workload_.producers * workload_.items / workload_.consumers;
     for (int c = 0; c < workload_.consumers; ++c)
-      world_->k.kthread_run(fmt::format("consumer{}", c), 1, [this, share](task_struct* current) {
-        return consumer(current, share);
-      });
+      k.kthread_run(fmt::format("consumer{}", c), 1,
+                    [this, share](task_struct* current) { return consumer(current, share); });
   }
 
-  std::string work_left(const Execution&, TaskId, ObjectId wq) const override {
-    const boundedq& q = world_->q;
+  std::string work_left(TaskId, ObjectId wq) const {
+    const boundedq& q = w_.q;
     const std::int64_t len = q.len.peek();
     if (wq == q.consumers_wq.id && len > 0)
       return fmt::format("{} item{} queued (len = {})", len, len == 1 ? " is" : "s are", len);
@@ -222,17 +263,17 @@ class BoundedQueueProgram final : public Program {
     return "";
   }
 
-  void at_end(Execution& ex) override {
-    const std::string missing = world_->log.missing();
-    if (!missing.empty()) ex.raise(world_->log.invariant(nullptr, missing, SourceLoc{}));
+  void at_end(kernel& k) {
+    const std::string missing = w_.log.missing();
+    if (!missing.empty()) k.ex().raise(w_.log.invariant(nullptr, missing, SourceLoc{}));
   }
 
  private:
   int producer(task_struct* current, int p) {
     for (int k = 0; k < workload_.items; ++k) {
-      const std::int64_t item = world_->log.item(p, k);
-      const int err = variant_ == Variant::leak ? produce_leak(*world_, current, item)
-                                                : produce_ok(*world_, current, item, variant_);
+      const std::int64_t item = w_.log.item(p, k);
+      const int err = variant_ == Variant::leak ? produce_leak(w_, current, item)
+                                                : produce_ok(w_, current, item, variant_);
       if (err) return err;
     }
     return 0;
@@ -240,30 +281,34 @@ class BoundedQueueProgram final : public Program {
 
   int consumer(task_struct* current, int share) {
     for (int i = 0; i < share; ++i) {
-      const std::int64_t item = variant_ == Variant::sleep_on
-                                    ? consume_sleep_on(*world_, current)
-                                    : consume_ok(*world_, current, variant_);
-      world_->log.deliver(item, current, SourceLoc::current());
+      const std::int64_t item = variant_ == Variant::sleep_on ? consume_sleep_on(w_, current)
+                                                              : consume_ok(w_, current, variant_);
+      w_.log.deliver(item, current, SourceLoc::current());
     }
     return 0;
   }
 
   Variant variant_;
   Workload workload_;
-  std::unique_ptr<world> world_;
+  world w_;
 };
 
+// Bump kVersion whenever the queue's code or its checks change what an
+// execution does: recorded schedules then say they were made with another one.
+constexpr int kVersion = 1;
+
+const register_model<boundedq_model> registered{{
+    .name = "boundedq",
+    .version = kVersion,
+    .summary = "the seed's bounded producer/consumer queue on Linux wait queues",
+    .variants = {kVariants.begin(), kVariants.end()},
+    .params = {required_int_param("producers", 1, kMaxTasks, "producer tasks"),
+               required_int_param("consumers", 1, kMaxTasks, "consumer tasks"),
+               required_int_param("items", 1, 16, "items each producer puts"),
+               required_int_param("capacity", 1, 64, "slots in the queue (max)")},
+    .check_params = check_workload,
+}};
+
 }  // namespace
-
-std::span<const std::string_view> boundedq_variants() {
-  return kVariants;
-}
-
-std::unique_ptr<Program> make_boundedq(std::string_view variant, const Workload& workload) {
-  for (std::size_t i = 0; i < kVariants.size(); ++i)
-    if (kVariants[i] == variant)
-      return std::make_unique<BoundedQueueProgram>(static_cast<Variant>(i), workload);
-  throw std::invalid_argument(fmt::format("boundedq has no variant '{}'", variant));
-}
 
 }  // namespace wakecheck

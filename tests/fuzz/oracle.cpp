@@ -107,13 +107,21 @@ std::string replay_difference(const FuzzProgram& p, const ExecutionRecord& recor
   InterpretedProgram program(p);
   ScheduleFile sf;
   sf.scenario_file = "fuzz";
+  sf.scenario_relative = "fuzz";
+  sf.model = "fuzz";
+  sf.model_version = 1;
   sf.scenario_name = "fuzz program";
   sf.strategy = "dfs";
   sf.finding = finding_name(record.finding.kind);
   sf.steps = record.steps;
   sf.decisions = record.decisions;
   for (TaskId t : record.decisions) sf.decision_names.push_back(record.task_names[t]);
-  const ScheduleFile back = parse_schedule(write_schedule(sf), "fuzz.schedule");
+  ScheduleFile back;
+  try {
+    back = parse_schedule(write_schedule(sf), "fuzz.schedule");
+  } catch (const ScheduleError& e) {
+    return std::string("the schedule file does not read back: ") + e.what();
+  }
   ReplayScheduler replay(back.decisions, program.task_names());
   std::optional<ExecutionRecord> again;
   const SearchResult r = explore(program, replay, limits_of(o, 1),

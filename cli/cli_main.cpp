@@ -3,9 +3,17 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "cli/main.hpp"
+
+namespace wakecheck {
 
 int main(int argc, char** argv) {
-  using namespace wakecheck;
+  // A model registered twice, or registered wrongly, makes every answer
+  // doubtful: say so before doing anything.
+  if (const std::string problem = registry_problem(); !problem.empty()) {
+    std::cerr << "wakecheck: bad model registration:\n" << problem << "\n";
+    return kExitBadInput;
+  }
   CLI::App app{"wakecheck: a deterministic model checker for kernel wait queues"};
   app.set_version_flag("--version", "wakecheck 0.1");
   app.require_subcommand(1);
@@ -29,6 +37,8 @@ int main(int argc, char** argv) {
                                        "run every scenario under the paths and compare "
                                        "each with its [expect]");
   check->add_option("paths", paths, "scenario files or directories")->required();
+  CLI::App* list =
+      app.add_subcommand("list", "print every registered model, its variants and parameters");
 
   try {
     app.parse(argc, argv);
@@ -40,6 +50,7 @@ int main(int argc, char** argv) {
   try {
     if (*run) return run_command(io, scenario, strategy, out);
     if (*replay) return replay_command(io, schedule, out);
+    if (*list) return list_command(io);
     return check_command(io, paths);
   } catch (const std::bad_alloc&) {
     std::cerr << "wakecheck: out of memory (lower search.max_steps or the workload)\n";
@@ -48,3 +59,5 @@ int main(int argc, char** argv) {
   }
   return kExitBadInput;
 }
+
+}  // namespace wakecheck
