@@ -9,7 +9,7 @@ PACKAGES := g++ cmake make ninja-build pkg-config \
             libboost-context-dev libfmt-dev libtomlplusplus-dev libcli11-dev \
             libcpputest-dev libbenchmark-dev
 
-.PHONY: all build deps demo test bench format format-check clean
+.PHONY: all build deps demo test fuzz bench format format-check clean
 
 all: build
 
@@ -33,8 +33,16 @@ deps:
 demo: deps build
 	./$(BUILD)/wakecheck check scenarios/
 
+# The long fuzz run (ctest label `fuzz`) is not part of `make test`.
 test: deps build
-	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS) -LE fuzz
+
+# The differential fuzzer for a while: FUZZ_SECONDS of programs from FUZZ_SEED on
+# (each failure is printed shrunk; the last line gives the totals).
+FUZZ_SECONDS ?= 600
+FUZZ_SEED ?= 1
+fuzz: deps build
+	./$(BUILD)/tests/wakecheck_fuzz --seconds $(FUZZ_SECONDS) --seed $(FUZZ_SEED)
 
 bench: deps build
 	./$(BUILD)/bench/wakecheck_bench

@@ -285,6 +285,13 @@ void Execution::check_race(ObjectId obj, bool write, std::size_t index) {
   if (c.task != kNoTask) raise(data_race(*this, obj, c.task, c.entry, c.write));
 }
 
+void Execution::refresh_race_term() {
+  constexpr std::uint64_t kRaceSalt = 0x7261636500000000ULL;  // "race"
+  remove_term(fingerprint_, race_term_);
+  race_term_ = fingerprint_term(kRaceSalt, races_.state_hash());
+  add_term(fingerprint_, race_term_);
+}
+
 void Execution::start_tasks() {
   bool guarded = false;
   for (const Object& o : objects_) guarded = guarded || o.guard != kNoObject;
@@ -323,6 +330,7 @@ void Execution::run(Scheduler& scheduler, Program& program) {
     }
     TaskId next = enabled_.front();
     if (enabled_.size() > 1) {
+      if (races_.active()) refresh_race_term();
       const std::optional<TaskId> pick =
           scheduler.pick_task(Decision{enabled_, fingerprint_, previous_, steps_});
       if (!pick) {
@@ -400,6 +408,7 @@ void Execution::reset() {
   enabled_.clear();
   races_.stop();  // keeps its buffers for the next execution
   fingerprint_ = {};
+  race_term_ = {};
   finding_ = {};
   steps_ = 0;
   previous_ = kNoTask;

@@ -7,7 +7,9 @@
 //  - A task is enabled iff it is Runnable and, if its pending operation is a
 //    lock acquisition, the lock is free. Sleeping and Finished tasks are not.
 //  - fingerprint_ equals the sum of every task's and object's term at every
-//    scheduling point (maintained incrementally, never recomputed).
+//    scheduling point (maintained incrementally, never recomputed), plus the
+//    race detector's term (race_term_), which is brought up to date at every
+//    decision (the only place a scheduler reads it).
 //  - Nothing on the per-step path allocates once reserve() has run: the trace,
 //    the decisions and the enabled list keep their capacity across executions.
 #pragma once
@@ -236,6 +238,7 @@ class Execution {
   void set_owner(ObjectId lock, TaskId owner);
   void check_observe(ObjectId obj, SourceLoc loc);
   void check_race(ObjectId obj, bool write, std::size_t index);
+  void refresh_race_term();
 
   StackPool& stacks_;
   std::uint32_t max_steps_;
@@ -254,6 +257,7 @@ class Execution {
   bool checked_ = false;
   RaceDetector races_;  // active only when some data declares a guard
   ChoiceFamilies choices_;
+  Fingerprint race_term_;
 };
 
 inline OpRecord& OpRecord::result(std::int64_t a) {

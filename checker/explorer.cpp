@@ -40,7 +40,8 @@ void tally_waste(const Execution& ex, SearchResult& result) {
 
 }  // namespace
 
-SearchResult explore(Program& program, Scheduler& scheduler, const SearchLimits& limits) {
+SearchResult explore(Program& program, Scheduler& scheduler, const SearchLimits& limits,
+                     const ExecutionObserver& observer) {
   SearchResult result;
   StackPool stacks;
   Execution ex(stacks, limits.max_steps);
@@ -54,9 +55,11 @@ SearchResult explore(Program& program, Scheduler& scheduler, const SearchLimits&
     result.stats.steps += ex.steps();
     if (ex.cut()) ++result.stats.cut;
     tally_waste(ex, result);
-    if (ex.finding() && scheduler.problem().empty()) result.failure = ex.snapshot();
+    if (ex.finding() && scheduler.problem().empty() && !result.failure)
+      result.failure = ex.snapshot();
+    if (observer) observer(ex);
     scheduler.end_execution();
-    if (result.failure || !scheduler.problem().empty()) break;
+    if ((result.failure && limits.stop_at_finding) || !scheduler.problem().empty()) break;
   }
   result.problem = scheduler.problem();
   result.stats.exhausted = scheduler.exhausted();

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -11,6 +12,7 @@
 
 namespace wakecheck {
 
+class Execution;
 class Program;
 class Scheduler;
 
@@ -25,6 +27,10 @@ struct SearchLimits {
   // verified to happen inside its operation.
   bool checked = checked_mode_default();
   ChoiceFamilies choices = {};  // timers, signals, spurious wakeups the environment may use
+  // false: go on after an execution with a finding (SearchResult::failure still
+  // holds the first one), so the search visits every execution it would visit
+  // on a correct program. A differential oracle needs them all.
+  bool stop_at_finding = true;
 };
 
 struct SearchStats {
@@ -49,6 +55,12 @@ struct SearchResult {
   std::string problem;  // the scheduler stopped: divergence, nondeterminism
 };
 
-SearchResult explore(Program& program, Scheduler& scheduler, const SearchLimits& limits);
+// Called once per execution when it has ended (finished, stuck, a finding, or
+// cut by the scheduler), before the next one resets it: how a tool looks at
+// every execution, not only the failing one. Never called on the per-step path.
+using ExecutionObserver = std::function<void(const Execution&)>;
+
+SearchResult explore(Program& program, Scheduler& scheduler, const SearchLimits& limits,
+                     const ExecutionObserver& observer = nullptr);
 
 }  // namespace wakecheck

@@ -38,9 +38,11 @@ std::optional<TaskId> PctScheduler::pick_task(const Decision& d) {
     }
     ++next_change_;
   }
+  // An event (a timer, a signal) goes with its task's priority; on a tie the
+  // task itself, listed first, wins.
   TaskId best = d.enabled.front();
-  for (TaskId t : d.enabled)
-    if (priority(t) > priority(best)) best = t;
+  for (TaskId id : d.enabled)
+    if (priority(task_of(id)) > priority(task_of(best))) best = id;
   return best;
 }
 

@@ -1,6 +1,9 @@
 #include "checker/race.hpp"
 
 #include <algorithm>
+#include <utility>
+
+#include "checker/hash.hpp"
 
 namespace wakecheck {
 
@@ -55,6 +58,30 @@ RaceDetector::Conflict RaceDetector::access(TaskId t, ObjectId obj, bool write,
     reads[t] = {clocks_[t][t], entry};
   }
   return c;
+}
+
+std::uint64_t RaceDetector::cover(std::uint64_t h, TaskId owner, const Epoch& e) const {
+  std::uint64_t bits = 0;
+  int n = 0;
+  const auto bit = [&](bool covered) {
+    bits = bits << 1 | (covered ? 1 : 0);
+    if (++n % 64 == 0) h = fold(h, std::exchange(bits, 0));
+  };
+  for (TaskId t = 0; t < tasks_; ++t) bit(before(e, owner, t));
+  for (const std::vector<std::uint32_t>& lock : released_) bit(e.clock <= lock[owner]);
+  return fold(h, bits);
+}
+
+std::uint64_t RaceDetector::state_hash() const {
+  std::uint64_t h = 0;
+  for (ObjectId o = 0; o < write_.size(); ++o) {
+    if (writer_[o] != kNoTask)
+      h = cover(fold(h, std::uint64_t{o} << 33 | writer_[o]), writer_[o], write_[o]);
+    for (TaskId u = 0; u < tasks_; ++u)
+      if (reads_[o][u].clock != 0)
+        h = cover(fold(h, std::uint64_t{o} << 33 | 1ULL << 32 | u), u, reads_[o][u]);
+  }
+  return h;
 }
 
 }  // namespace wakecheck

@@ -41,6 +41,16 @@ class RaceDetector {
   // An access by t to guarded data `obj`, at trace entry `entry` (1-based).
   Conflict access(TaskId t, ObjectId obj, bool write, std::uint32_t entry);
 
+  // The part of this state that decides every future verdict, hashed: for
+  // each access still remembered (each object's last write, the reads since),
+  // which tasks' clocks and which locks' release clocks cover it. The clock
+  // values themselves are path-dependent counters and stay out: two states
+  // that agree on these bits give the same verdict for every future access (a
+  // join ORs the bits; an increment makes an event that no other clock
+  // covers). State caching needs it in the fingerprint: without it, a state
+  // first reached with an access ordered cut the path where it races.
+  std::uint64_t state_hash() const;
+
  private:
   struct Epoch {
     std::uint32_t clock = 0;  // 0: none
@@ -48,6 +58,7 @@ class RaceDetector {
   };
   void join(std::vector<std::uint32_t>& into, const std::vector<std::uint32_t>& from);
   bool before(const Epoch& e, TaskId owner, TaskId t) const { return e.clock <= clocks_[t][owner]; }
+  std::uint64_t cover(std::uint64_t h, TaskId owner, const Epoch& e) const;
 
   bool active_ = false;
   std::size_t tasks_ = 0;

@@ -1,6 +1,7 @@
 // The engine on its own: small programs written directly on the
 // instrumentation API (no kernel model), and the differential test that
 // trusts state caching only because it reaches what plain DFS reaches.
+#include <algorithm>
 #include <functional>
 #include <memory>
 #include <set>
@@ -165,6 +166,49 @@ TEST(Engine, TheSameSeedGivesTheSameRandomSearch) {
   const SearchResult rc = explore(*program, c, SearchLimits{200, 10000});
   LONGS_EQUAL(ra.stats.steps, rb.stats.steps);
   CHECK(ra.stats.steps != rc.stats.steps);
+}
+
+// t1 leaks `lock` only when it read t0's write first. By default the search
+// stops at that execution; with stop_at_finding off it goes on to cover every
+// interleaving, and the observer sees each execution, failing or not.
+void leaks_after_seeing_write(Execution& ex) {
+  static std::unique_ptr<shared_var> x;
+  const ObjectId lock = ex.add_object(ObjectKind::Spinlock, "lock");
+  x = std::make_unique<shared_var>(ex, "x", 0);
+  ex.spawn("t0", 0, [] {
+    x->store(1);
+    return 0;
+  });
+  ex.spawn("t1", 1, [&ex, lock] {
+    const std::int64_t seen = x->load();
+    ex.lock(lock, "lock", SourceLoc::current());
+    if (seen == 1) return 1;  // returns holding lock
+    ex.unlock(lock, "unlock", SourceLoc::current());
+    return 0;
+  });
+}
+
+TEST(Engine, TheObserverSeesEveryExecutionAndTheSearchCanGoOnPastAFinding) {
+  for (const bool stop : {true, false}) {
+    LambdaProgram p(leaks_after_seeing_write);
+    DfsScheduler dfs(false);
+    SearchLimits limits;
+    limits.stop_at_finding = stop;
+    std::vector<FindingKind> seen;
+    const SearchResult r = explore(
+        p, dfs, limits, [&seen](const Execution& ex) { seen.push_back(ex.finding().kind); });
+    UNSIGNED_LONGS_EQUAL(r.stats.executions, seen.size());
+    CHECK(r.failure.has_value());
+    CHECK(r.failure->finding.kind == FindingKind::LeakedLock);
+    STRCMP_EQUAL("t1", r.failure->task_names[r.failure->finding.task].c_str());
+    if (stop) CHECK(seen.back() == FindingKind::LeakedLock);  // the search ended there
+    CHECK(r.stats.exhausted == !stop);
+    // Plain DFS: t0's write before t1's read leaks, after it does not.
+    const auto leaks = std::count(seen.begin(), seen.end(), FindingKind::LeakedLock);
+    const auto clean = std::count(seen.begin(), seen.end(), FindingKind::None);
+    LONGS_EQUAL(1, leaks);
+    CHECK(stop ? clean == 0 : clean > 0);
+  }
 }
 
 // `counter` is declared guarded by lock a; t0 increments it under a, t1 under
