@@ -45,6 +45,8 @@ struct SearchResult {
   std::optional<ExecutionRecord> worst_waste;
   // Per object (by ObjectId), the most wasted wakeups of one execution.
   std::vector<std::uint32_t> max_wasted_by_object;
+  // Per object, the first execution that reached max_wasted_by_object (none while 0).
+  std::vector<std::optional<ExecutionRecord>> worst_waste_by_object;
   std::string problem;  // the scheduler stopped: divergence, nondeterminism
 };
 

@@ -41,8 +41,11 @@ std::string strategy_error(const std::string& name) {
 std::string counts(const Scenario& s, const CheckOutcome& o) {
   const SearchStats& st = o.result.stats;
   std::string scope;
-  if (o.result.failure)
+  if (o.stop == "finding")
     scope = fmt::format("found after {} execution{}", st.executions, st.executions == 1 ? "" : "s");
+  else if (o.stop == "step-bound")
+    scope = fmt::format("stopped at the step bound ({} steps) in execution {}", s.max_steps,
+                        st.executions);
   else if (st.exhausted)
     scope = fmt::format("exhaustive: {} executions", st.executions);
   else
@@ -84,7 +87,55 @@ void write_artifacts(const Console& io, const Scenario& s, const std::string& st
              io.program, schedule_path);
 }
 
+// The verdict (cli/verdict.hpp): the engine's finding, else a herd above the
+// scenario's bound; the step bound and an incomplete search are inconclusive.
+void decide(const Scenario& s, std::string_view strategy, Program& program, CheckOutcome& o) {
+  o.stop = stop_reason(o.result);
+  o.found = o.result.failure ? o.result.failure->finding.kind : FindingKind::None;
+  if (!o.result.problem.empty() && !o.result.failure) o.found = FindingKind::ModelError;
+  if (o.stop == "step-bound") o.found = FindingKind::None;
+  if (o.found == FindingKind::None && o.stop != "step-bound")
+    if (auto herd = herd_execution(s, o.result, program)) {
+      o.result.failure = std::move(herd);
+      o.found = FindingKind::ThunderingHerd;
+    }
+  o.met = o.found == s.expect;
+  const bool incomplete =
+      o.found == FindingKind::None &&
+      (o.stop == "step-bound" ||
+       (o.stop == "max-executions" && !bounded_search_accepted(s, std::string(strategy))));
+  o.verdict = !o.met ? Verdict::NotMet : incomplete ? Verdict::Inconclusive : Verdict::Met;
+}
+
 }  // namespace
+
+std::string verdict_text(const CheckOutcome& o) {
+  switch (o.verdict) {
+    case Verdict::Met:
+      return "met";
+    case Verdict::NotMet:
+      return "NOT met";
+    case Verdict::Inconclusive:
+      return o.stop == "step-bound"
+                 ? "INCONCLUSIVE: step bound (an execution did not end within max_steps; "
+                   "raise it, or the model does not terminate)"
+                 : "INCONCLUSIVE: the search stopped at max_executions before covering every "
+                   "execution (raise it, or say [expect] exhaustive = false)";
+  }
+  return "";
+}
+
+std::string waste_line(const CheckOutcome& o) {
+  if (o.wait_queues.empty()) return "";
+  std::string per_queue;
+  for (const WaitQueueName& q : o.wait_queues) {
+    const auto& by = o.result.max_wasted_by_object;
+    per_queue += fmt::format("{}{} {}", per_queue.empty() ? "" : ", ", q.name,
+                             q.id < by.size() ? by[q.id] : 0);
+  }
+  return fmt::format("wasted wakeups: worst execution {} ({}){}", o.result.stats.max_wasted,
+                     per_queue, o.stop == "exhausted" ? "" : " over the executions explored");
+}
 
 CheckOutcome check_scenario(const Scenario& given, const std::string& strategy) {
   // What wakecheck::main refuses at startup, the direct API refuses at first use.
@@ -95,14 +146,15 @@ CheckOutcome check_scenario(const Scenario& given, const std::string& strategy) 
   const StrategyInfo* info = find_strategy(strategy.empty() ? s.strategy : strategy);
   if (info == nullptr) throw ScenarioError(strategy_error(strategy));
   auto program = find_model(s.model)->make(s.variant, s.params);
+  CheckOutcome o;
+  o.wait_queues = wait_queues_of(*program);
+  check_queue_bounds(s, o.wait_queues);  // before any search
   auto scheduler = info->make(StrategyOptions{s.seed, s.state_caching});
   const auto start = std::chrono::steady_clock::now();
-  CheckOutcome o;
   o.result = explore(*program, *scheduler, SearchLimits{s.max_executions, s.max_steps});
   o.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  o.found = o.result.failure ? o.result.failure->finding.kind : FindingKind::None;
-  if (!o.result.problem.empty() && !o.result.failure) o.found = FindingKind::ModelError;
-  o.met = o.found == s.expect;
+  o.coverage = scheduler->coverage();
+  decide(s, info->name, *program, o);
   if (o.result.failure) o.trace = format_trace(*o.result.failure, {s.name, shown_path(s)});
   return o;
 }
@@ -124,12 +176,20 @@ int run_command(const Console& io, const std::string& scenario_path, const std::
     fmt::print(io.err, "wakecheck: --strategy: {}\n", strategy_error(strategy));
     return kExitBadInput;
   }
-  CheckOutcome o = check_scenario(s, strategy);
+  CheckOutcome o;
+  try {
+    o = check_scenario(s, strategy);
+  } catch (const ScenarioError& e) {
+    fmt::print(io.err, "wakecheck: {}\n", e.what());
+    return kExitBadInput;
+  }
   if (!o.result.problem.empty())
     fmt::print(io.out, "finding: {}: {}\n\n", finding_name(o.found), o.result.problem);
   if (o.result.failure) fmt::print(io.out, "{}\n", o.trace);
-  fmt::print(io.out, "{}: {} ({})\nexpected: {}: {}\n", s.name, finding_name(o.found), counts(s, o),
-             finding_name(s.expect), o.met ? "met" : "NOT met");
+  fmt::print(io.out, "{}: {} ({})\n", s.name, finding_name(o.found), counts(s, o));
+  if (const std::string waste = waste_line(o); !waste.empty()) fmt::print(io.out, "{}\n", waste);
+  if (!o.coverage.empty()) fmt::print(io.out, "covered: {}\n", o.coverage);
+  fmt::print(io.out, "expected: {}: {}\n", finding_name(s.expect), verdict_text(o));
   if (o.result.failure) {
     const std::string dir = out_dir.empty() ? "wakecheck-out/" + stem_of(s.path) : out_dir;
     try {
@@ -139,7 +199,7 @@ int run_command(const Console& io, const std::string& scenario_path, const std::
       return kExitBadInput;
     }
   }
-  return o.met ? kExitMet : kExitNotMet;
+  return o.verdict == Verdict::Met ? kExitMet : kExitNotMet;
 }
 
 }  // namespace wakecheck

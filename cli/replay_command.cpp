@@ -8,6 +8,7 @@
 #include "checker/files.hpp"
 #include "checker/replay.hpp"
 #include "cli/commands.hpp"
+#include "cli/verdict.hpp"
 #include "reports/schedule_file.hpp"
 #include "reports/trace_report.hpp"
 
@@ -98,6 +99,9 @@ int replay_command(const Console& io, const std::string& schedule_path,
   auto program = find_model(s.model)->make(s.variant, s.params);
   ReplayScheduler replay(l.schedule.decisions, names_in(l.schedule));
   SearchResult result = explore(*program, replay, SearchLimits{1, s.max_steps});
+  // A thundering-herd finding is the verdict layer's (cli/verdict.hpp): made
+  // again from the replayed execution and the scenario's bounds.
+  if (!result.failure && result.problem.empty()) result.failure = herd_execution(s, result);
   std::string problem = result.problem;
   if (problem.empty() && result.failure)
     problem = name_mismatch(l.schedule, *result.failure, schedule_path);

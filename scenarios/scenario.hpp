@@ -10,10 +10,17 @@
 //               declared type and range; those without a default are required
 //   [search]    strategy = "dfs", max_executions = 1000000, max_steps = 10000,
 //               seed = 1, state_caching = true (all optional)
-//   [expect]    finding = "none" (optional)
+//   [expect]    finding = "none", max_wasted_wakeups = N (N >= 0: the most
+//               wasted wakeups one execution may have, over all wait queues),
+//               exhaustive = true|false (whether the search must cover every
+//               execution for "none" to count; default: true for dfs, false
+//               for the bounded strategies) (all optional)
+//   [expect.max_wasted_wakeups_by_queue]  WAIT_QUEUE = N: the same bound for
+//               one wait queue, named as the model names it (optional)
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -39,7 +46,23 @@ struct Scenario {
   std::uint64_t seed = 1;                  // [search] seed >= 0
   bool state_caching = true;               // [search] state_caching
   FindingKind expect = FindingKind::None;  // [expect] finding (default "none")
+  // [expect] max_wasted_wakeups: above it, the verdict is thundering-herd.
+  std::optional<std::uint32_t> max_wasted;
+  // [expect.max_wasted_wakeups_by_queue]: per wait queue, in file order.
+  struct QueueBound {
+    std::string queue;  // a wait queue's name, checked against the model before a search
+    std::uint32_t max = 0;
+    std::string where;  // "path:line:column" of the key, for messages
+  };
+  std::vector<QueueBound> max_wasted_by_queue;
+  // [expect] exhaustive; unset: the strategy's default (strategy_is_bounded()).
+  std::optional<bool> exhaustive;
 };
+
+// Whether a search that did not cover everything still answers the scenario:
+// [expect] exhaustive = false, or a bounded strategy (pb, db, pct, random)
+// without exhaustive = true.
+bool bounded_search_accepted(const Scenario& s, const std::string& strategy);
 
 // Thrown for every bad input. what() is one line:
 // "<path>:<line>:<column>: <message>" (1-based), or "<path>: <message>" when
