@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <fmt/ostream.h>
+#include <fmt/ranges.h>
 
 #include <chrono>
 #include <filesystem>
@@ -9,7 +10,7 @@
 
 #include "checker/files.hpp"
 #include "checker/strategies.hpp"
-#include "reports/schedule_file.hpp"
+#include "cli/artifacts.hpp"
 #include "reports/trace_report.hpp"
 #include "scenarios/did_you_mean.hpp"
 
@@ -55,38 +56,6 @@ std::string counts(const Scenario& s, const CheckOutcome& o) {
   return scope + fmt::format(", {:.2f} s", o.seconds);
 }
 
-// `path` as seen from directory `dir` (lexically: both are made absolute
-// against the working directory), so a schedule in `dir` finds its scenario
-// wherever the two are moved together.
-std::string relative_to(const std::string& path, const std::string& dir) {
-  const fs::path file = fs::absolute(path).lexically_normal();
-  const fs::path rel = file.lexically_relative(fs::absolute(dir).lexically_normal());
-  return rel.empty() ? file.string() : rel.string();
-}
-
-void write_artifacts(const Console& io, const Scenario& s, const std::string& strategy,
-                     const ExecutionRecord& r, const std::string& out_dir) {
-  fs::create_directories(out_dir);
-  const std::string trace_path = (fs::path(out_dir) / "trace.txt").string();
-  const std::string schedule_path = (fs::path(out_dir) / (stem_of(s.path) + ".schedule")).string();
-  ScheduleFile sf;
-  sf.scenario_file = s.path;
-  sf.scenario_relative = relative_to(s.path, out_dir);
-  sf.scenario_name = s.name;
-  sf.scenario_hash = s.content_hash;
-  sf.model = s.model;
-  sf.model_version = find_model(s.model)->version();
-  sf.strategy = strategy;
-  sf.finding = finding_name(r.finding.kind);
-  sf.steps = r.steps;
-  sf.decisions = r.decisions;
-  for (TaskId t : r.decisions) sf.decision_names.push_back(r.task_names[t]);
-  write_files_atomically(
-      {{trace_path, format_trace(r, {s.name, s.path})}, {schedule_path, write_schedule(sf)}});
-  fmt::print(io.out, "wrote {} and {}\nreplay: {} replay {}\n", trace_path, schedule_path,
-             io.program, schedule_path);
-}
-
 // The verdict (cli/verdict.hpp): the engine's finding, else a herd above the
 // scenario's bound; the step bound and an incomplete search are inconclusive.
 void decide(const Scenario& s, std::string_view strategy, Program& program, CheckOutcome& o) {
@@ -105,6 +74,16 @@ void decide(const Scenario& s, std::string_view strategy, Program& program, Chec
       (o.stop == "step-bound" ||
        (o.stop == "max-executions" && !bounded_search_accepted(s, std::string(strategy))));
   o.verdict = !o.met ? Verdict::NotMet : incomplete ? Verdict::Inconclusive : Verdict::Met;
+}
+
+void print_outcome(const Console& io, const Scenario& s, const CheckOutcome& o) {
+  if (!o.result.problem.empty())
+    fmt::print(io.out, "finding: {}: {}\n\n", finding_name(o.found), o.result.problem);
+  if (o.result.failure) fmt::print(io.out, "{}\n", o.trace);
+  fmt::print(io.out, "{}: {} ({})\n", s.name, finding_name(o.found), counts(s, o));
+  if (const std::string waste = waste_line(o); !waste.empty()) fmt::print(io.out, "{}\n", waste);
+  if (!o.coverage.empty()) fmt::print(io.out, "covered: {}\n", o.coverage);
+  fmt::print(io.out, "expected: {}: {}\n", finding_name(s.expect), verdict_text(o));
 }
 
 }  // namespace
@@ -176,29 +155,26 @@ int run_command(const Console& io, const std::string& scenario_path, const std::
     fmt::print(io.err, "wakecheck: --strategy: {}\n", strategy_error(strategy));
     return kExitBadInput;
   }
+  const std::string dir = out_dir.empty() ? "wakecheck-out/" + stem_of(s.path) : out_dir;
   CheckOutcome o;
   try {
+    prepare_out_dir(dir);  // before the search, not after it
     o = check_scenario(s, strategy);
-  } catch (const ScenarioError& e) {
+  } catch (const std::runtime_error& e) {  // ScenarioError, FileError
     fmt::print(io.err, "wakecheck: {}\n", e.what());
     return kExitBadInput;
   }
-  if (!o.result.problem.empty())
-    fmt::print(io.out, "finding: {}: {}\n\n", finding_name(o.found), o.result.problem);
-  if (o.result.failure) fmt::print(io.out, "{}\n", o.trace);
-  fmt::print(io.out, "{}: {} ({})\n", s.name, finding_name(o.found), counts(s, o));
-  if (const std::string waste = waste_line(o); !waste.empty()) fmt::print(io.out, "{}\n", waste);
-  if (!o.coverage.empty()) fmt::print(io.out, "covered: {}\n", o.coverage);
-  fmt::print(io.out, "expected: {}: {}\n", finding_name(s.expect), verdict_text(o));
-  if (o.result.failure) {
-    const std::string dir = out_dir.empty() ? "wakecheck-out/" + stem_of(s.path) : out_dir;
-    try {
-      write_artifacts(io, s, strategy.empty() ? s.strategy : strategy, *o.result.failure, dir);
-    } catch (const std::exception& e) {
-      fmt::print(io.err, "wakecheck: {}\n", e.what());
-      return kExitBadInput;
-    }
+  print_outcome(io, s, o);
+  try {
+    const auto written = write_artifacts(s, o, strategy.empty() ? s.strategy : strategy, dir);
+    fmt::print(io.out, "wrote {}\n", fmt::join(written, ", "));
+  } catch (const std::exception& e) {
+    fmt::print(io.err, "wakecheck: {}\n", e.what());
+    return kExitBadInput;
   }
+  if (o.result.failure)
+    fmt::print(io.out, "replay: {} replay {}\n", io.program,
+               (fs::path(dir) / (stem_of(s.path) + ".schedule")).string());
   return o.verdict == Verdict::Met ? kExitMet : kExitNotMet;
 }
 

@@ -59,7 +59,14 @@ struct Console {
 int run_command(const Console& io, const std::string& scenario_path, const std::string& strategy,
                 const std::string& out_dir);
 int replay_command(const Console& io, const std::string& schedule_path, const std::string& out_dir);
-int check_command(const Console& io, const std::vector<std::string>& paths);
+// check's outputs beyond the rows (each "" when not asked for).
+struct CheckOptions {
+  std::string json;   // --json FILE: an array of report.json objects
+  std::string junit;  // --junit FILE: JUnit XML
+  std::string out;    // --out DIR: each failing row's artifacts in DIR/<scenario>/
+};
+int check_command(const Console& io, const std::vector<std::string>& paths,
+                  const CheckOptions& options = {});
 // Every registered model with its variants and parameters.
 int list_command(const Console& io);
 
