@@ -49,7 +49,12 @@ SearchResult explore(Program& program, Scheduler& scheduler, const SearchLimits&
   StackPool stacks;
   Execution ex(stacks, limits.max_steps);
   ex.set_checked(limits.checked);
-  while (result.stats.executions < limits.max_executions && scheduler.begin_execution()) {
+  while (result.stats.executions < limits.max_executions) {
+    if (limits.cancel != nullptr && *limits.cancel != 0) {
+      result.interrupted = true;
+      break;
+    }
+    if (!scheduler.begin_execution()) break;
     ex.reset();
     program.setup(ex);
     ex.run(scheduler, program);

@@ -2,6 +2,7 @@
 // until a finding, the strategy has nothing left, or a bound.
 #pragma once
 
+#include <csignal>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -24,6 +25,9 @@ struct SearchLimits {
   // Checked mode (Execution::observe): every wrapper's read of shared state is
   // verified to happen inside its operation.
   bool checked = checked_mode_default();
+  // Polled between executions: when it points at a non-zero value the search
+  // stops there, with SearchResult::interrupted (set from a signal handler).
+  const volatile std::sig_atomic_t* cancel = nullptr;
 };
 
 struct SearchStats {
@@ -47,7 +51,8 @@ struct SearchResult {
   std::vector<std::uint32_t> max_wasted_by_object;
   // Per object, the first execution that reached max_wasted_by_object (none while 0).
   std::vector<std::optional<ExecutionRecord>> worst_waste_by_object;
-  std::string problem;  // the scheduler stopped: divergence, nondeterminism
+  std::string problem;       // the scheduler stopped: divergence, nondeterminism
+  bool interrupted = false;  // SearchLimits::cancel stopped it
 };
 
 SearchResult explore(Program& program, Scheduler& scheduler, const SearchLimits& limits);

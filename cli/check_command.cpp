@@ -8,6 +8,7 @@
 #include "checker/files.hpp"
 #include "cli/artifacts.hpp"
 #include "cli/commands.hpp"
+#include "cli/interrupt.hpp"
 #include "reports/junit_report.hpp"
 
 namespace wakecheck {
@@ -132,15 +133,19 @@ int check_command(const Console& io, const std::vector<std::string>& paths,
     io.out.flush();  // a row is decided: show it now, whatever stdout is
     c.reports.push_back(report_data(s, o, s.strategy, "", ""));
     c.cases.push_back(junit_case(file, o));
+    if (interrupted()) break;  // the rest are not run: the summary says so
   }
-  fmt::print(io.out, "{} scenarios: {} met, {} not met, {} inconclusive, {} bad input\n",
-             files.size(), met, not_met, inconclusive, bad);
+  const std::size_t not_run = files.size() - c.reports.size();
+  fmt::print(io.out, "{} scenarios: {} met, {} not met, {} inconclusive, {} bad input{}\n",
+             files.size(), met, not_met, inconclusive, bad,
+             interrupted() ? fmt::format(", {} not run: interrupted", not_run) : "");
   try {
     write_summaries(io, opt, c);
   } catch (const std::exception& e) {
     fmt::print(io.err, "wakecheck: {}\n", e.what());
     return kExitBadInput;
   }
+  if (interrupted()) return kExitInterrupted;
   if (bad) return kExitBadInput;
   return not_met || inconclusive ? kExitNotMet : kExitMet;
 }

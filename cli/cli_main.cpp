@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "cli/interrupt.hpp"
 #include "cli/main.hpp"
 #include "scenarios/did_you_mean.hpp"
 
@@ -86,6 +87,7 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : kExitBadInput;
   }
   const Console io{std::cout, std::cerr, argv[0]};
+  if (*run || *check) install_interrupt_handlers();
   try {
     if (*run) return run_command(io, scenario, strategy, out);
     if (*replay) return replay_command(io, schedule, out);

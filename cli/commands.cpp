@@ -11,6 +11,7 @@
 #include "checker/files.hpp"
 #include "checker/strategies.hpp"
 #include "cli/artifacts.hpp"
+#include "cli/interrupt.hpp"
 #include "reports/trace_report.hpp"
 #include "scenarios/did_you_mean.hpp"
 
@@ -47,6 +48,8 @@ std::string counts(const Scenario& s, const CheckOutcome& o) {
   else if (o.stop == "step-bound")
     scope = fmt::format("stopped at the step bound ({} steps) in execution {}", s.max_steps,
                         st.executions);
+  else if (o.stop == "interrupted")
+    scope = fmt::format("interrupted after {} executions", st.executions);
   else if (st.exhausted)
     scope = fmt::format("exhaustive: {} executions", st.executions);
   else
@@ -71,7 +74,7 @@ void decide(const Scenario& s, std::string_view strategy, Program& program, Chec
   o.met = o.found == s.expect;
   const bool incomplete =
       o.found == FindingKind::None &&
-      (o.stop == "step-bound" ||
+      (o.stop == "step-bound" || o.stop == "interrupted" ||
        (o.stop == "max-executions" && !bounded_search_accepted(s, std::string(strategy))));
   o.verdict = !o.met ? Verdict::NotMet : incomplete ? Verdict::Inconclusive : Verdict::Met;
 }
@@ -95,6 +98,7 @@ std::string verdict_text(const CheckOutcome& o) {
     case Verdict::NotMet:
       return "NOT met";
     case Verdict::Inconclusive:
+      if (o.stop == "interrupted") return "INCONCLUSIVE: interrupted";
       return o.stop == "step-bound"
                  ? "INCONCLUSIVE: step bound (an execution did not end within max_steps; "
                    "raise it, or the model does not terminate)"
@@ -130,7 +134,9 @@ CheckOutcome check_scenario(const Scenario& given, const std::string& strategy) 
   check_queue_bounds(s, o.wait_queues);  // before any search
   auto scheduler = info->make(StrategyOptions{s.seed, s.state_caching});
   const auto start = std::chrono::steady_clock::now();
-  o.result = explore(*program, *scheduler, SearchLimits{s.max_executions, s.max_steps});
+  SearchLimits limits{s.max_executions, s.max_steps};
+  limits.cancel = interrupt_flag();  // set only when the command installed the handlers
+  o.result = explore(*program, *scheduler, limits);
   o.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   o.coverage = scheduler->coverage();
   decide(s, info->name, *program, o);
@@ -175,6 +181,7 @@ int run_command(const Console& io, const std::string& scenario_path, const std::
   if (o.result.failure)
     fmt::print(io.out, "replay: {} replay {}\n", io.program,
                (fs::path(dir) / (stem_of(s.path) + ".schedule")).string());
+  if (o.stop == "interrupted") return kExitInterrupted;
   return o.verdict == Verdict::Met ? kExitMet : kExitNotMet;
 }
 

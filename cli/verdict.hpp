@@ -51,7 +51,8 @@ std::optional<ExecutionRecord> herd_execution(const Scenario& s, const SearchRes
                                               Program& program);
 
 // Why the search stopped: "finding", "exhausted", "max-executions",
-// "step-bound", "problem" (the scheduler stopped: divergence, nondeterminism).
+// "step-bound", "problem" (the scheduler stopped: divergence, nondeterminism),
+// "interrupted" (SIGINT/SIGTERM: cli/interrupt.hpp).
 std::string stop_reason(const SearchResult& r);
 
 }  // namespace wakecheck
