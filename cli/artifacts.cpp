@@ -10,6 +10,7 @@
 
 #include "checker/files.hpp"
 #include "model/model.hpp"
+#include "reports/html_report.hpp"
 #include "reports/schedule_file.hpp"
 #include "reports/trace_report.hpp"
 
@@ -20,6 +21,7 @@ namespace fs = std::filesystem;
 
 constexpr const char* kReport = "report.json";
 constexpr const char* kTrace = "trace.txt";
+constexpr const char* kHtml = "trace.html";
 
 std::string stem_of(const std::string& path) {
   return fs::path(path).stem().string();
@@ -68,8 +70,8 @@ void remove_stale(const fs::path& dir, const std::vector<std::string>& written) 
   for (const fs::directory_entry& e : fs::directory_iterator(dir, ec)) {
     const fs::path& p = e.path();
     const std::string name = p.filename().string();
-    const bool ours =
-        name == kReport || name == kTrace || (p.extension() == ".schedule" && is_schedule_file(p));
+    const bool ours = name == kReport || name == kTrace || name == kHtml ||
+                      (p.extension() == ".schedule" && is_schedule_file(p));
     if (!ours || !e.is_regular_file(ec)) continue;
     bool kept = false;
     for (const std::string& w : written) kept = kept || fs::path(w).filename() == p.filename();
@@ -145,6 +147,9 @@ std::vector<std::string> write_artifacts(const Scenario& s, const CheckOutcome& 
     trace = kTrace;
     files.emplace_back((d / trace).string(), o.trace);
     files.emplace_back((d / schedule).string(), schedule_text(s, strategy, *o.result.failure, dir));
+    files.emplace_back((d / kHtml).string(),
+                       format_html(*o.result.failure, {s.name, s.path.empty() ? "in code" : s.path},
+                                   "wakecheck replay " + (d / schedule).string()));
   }
   files.emplace_back((d / kReport).string(),
                      report_json(report_data(s, o, strategy, schedule, trace)));
