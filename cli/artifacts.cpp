@@ -11,6 +11,7 @@
 #include "checker/files.hpp"
 #include "model/model.hpp"
 #include "reports/html_report.hpp"
+#include "reports/perfetto_report.hpp"
 #include "reports/schedule_file.hpp"
 #include "reports/trace_report.hpp"
 
@@ -22,6 +23,7 @@ namespace fs = std::filesystem;
 constexpr const char* kReport = "report.json";
 constexpr const char* kTrace = "trace.txt";
 constexpr const char* kHtml = "trace.html";
+constexpr const char* kPerfetto = "trace.perfetto.json";
 
 std::string stem_of(const std::string& path) {
   return fs::path(path).stem().string();
@@ -70,7 +72,7 @@ void remove_stale(const fs::path& dir, const std::vector<std::string>& written) 
   for (const fs::directory_entry& e : fs::directory_iterator(dir, ec)) {
     const fs::path& p = e.path();
     const std::string name = p.filename().string();
-    const bool ours = name == kReport || name == kTrace || name == kHtml ||
+    const bool ours = name == kReport || name == kTrace || name == kHtml || name == kPerfetto ||
                       (p.extension() == ".schedule" && is_schedule_file(p));
     if (!ours || !e.is_regular_file(ec)) continue;
     bool kept = false;
@@ -150,6 +152,8 @@ std::vector<std::string> write_artifacts(const Scenario& s, const CheckOutcome& 
     files.emplace_back((d / kHtml).string(),
                        format_html(*o.result.failure, {s.name, s.path.empty() ? "in code" : s.path},
                                    "wakecheck replay " + (d / schedule).string()));
+    files.emplace_back((d / kPerfetto).string(),
+                       format_perfetto(*o.result.failure, {s.name, s.path}));
   }
   files.emplace_back((d / kReport).string(),
                      report_json(report_data(s, o, strategy, schedule, trace)));

@@ -4,6 +4,7 @@
 //   trace.txt             when there is an execution to show: a finding, a
 //   <scenario>.schedule   thundering-herd's worst execution, a step bound hit
 //   trace.html            (reports/html_report.hpp)
+//   trace.perfetto.json   (reports/perfetto_report.hpp)
 // Files of these names left by an earlier run and not written by this one
 // are removed, so DIR never mixes two runs.
 #pragma once
