@@ -76,6 +76,10 @@ int main(int argc, char** argv) {
               "\nexample: wakecheck run scenarios/boundedq/sleep_on_w2.toml --out out/");
   replay->footer(kExitCodes + "\nexample: wakecheck replay out/sleep_on_w2.schedule");
   check->footer(kExitCodes + "\nexample: wakecheck check scenarios/ --junit results.xml");
+  std::string kind;
+  CLI::App* explain = app.add_subcommand("explain", "what a finding kind means and how to fix it");
+  explain->add_option("kind", kind, "a finding kind, e.g. lost-wakeup")->required();
+  explain->footer(kExitCodes + "\nexample: wakecheck explain thundering-herd");
   CLI::App* list =
       app.add_subcommand("list", "print every registered model, its variants and parameters");
 
@@ -92,6 +96,7 @@ int main(int argc, char** argv) {
     if (*run) return run_command(io, scenario, strategy, out);
     if (*replay) return replay_command(io, schedule, out);
     if (*list) return list_command(io);
+    if (*explain) return explain_command(io, kind);
     return check_command(io, paths, check_opt);
   } catch (const std::bad_alloc&) {
     std::cerr << "wakecheck: out of memory (lower search.max_steps or the workload)\n";

@@ -69,5 +69,7 @@ int check_command(const Console& io, const std::vector<std::string>& paths,
                   const CheckOptions& options = {});
 // Every registered model with its variants and parameters.
 int list_command(const Console& io);
+// What a finding kind means and how to fix it; 2 for an unknown kind.
+int explain_command(const Console& io, const std::string& kind);
 
 }  // namespace wakecheck

@@ -83,7 +83,7 @@ void describe_herd(ExecutionRecord& r, ObjectId q, std::string summary) {
         "  {} wake_up calls on {} caused wasted wakeups in this execution.\n", herds.size(), wq);
   f.explanation +=
       "  fix: wake one waiter per unit of work: exclusive waiters "
-      "(prepare_to_wait_exclusive(), wait_event_exclusive) and wake_up(), not wake_up_all().\n";
+      "(prepare_to_wait_exclusive()) and wake_up(), not wake_up_all().\n";
 }
 
 std::uint32_t total_wasted(const ExecutionRecord& r) {

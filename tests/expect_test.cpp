@@ -7,6 +7,7 @@
 #include "cli/commands.hpp"
 #include "cli/verdict.hpp"
 #include "scenarios/scenario.hpp"
+#include "tests/console_capture.hpp"
 
 // CppUTest last: its headers redefine new/delete for leak checks.
 #include <CppUTest/TestHarness.h>
@@ -156,6 +157,25 @@ TEST(Inconclusive, TheStepBoundIsInconclusiveNotALivelock) {
   STRCMP_EQUAL("step-bound", o.stop.c_str());
   CHECK(o.verdict == Verdict::Inconclusive);
   STRCMP_CONTAINS("INCONCLUSIVE: step bound", verdict_text(o).c_str());
+}
+
+TEST_GROUP(Explain){};
+
+// `wakecheck explain KIND` knows every finding kind there is.
+TEST(Explain, EveryFindingKindIsExplained) {
+  for (const std::string_view name : finding_names()) {
+    if (name == "none") continue;
+    Streams s;
+    LONGS_EQUAL(kExitMet, explain_command(s.io, std::string(name)));
+    STRCMP_CONTAINS("fix: ", s.out.str().c_str());
+  }
+}
+
+TEST(Explain, AnUnknownKindGetsDidYouMean) {
+  Streams s;
+  LONGS_EQUAL(kExitBadInput, explain_command(s.io, "thundering_herd"));
+  STRCMP_CONTAINS("unknown finding kind 'thundering_herd'; did you mean 'thundering-herd'?",
+                  s.err.str().c_str());
 }
 
 }  // namespace wakecheck
