@@ -35,6 +35,8 @@ void print_row(const Console& io, const std::string& file, const Scenario& s,
                                      : " (bounded)    ",
              o.seconds);
   if (o.verdict == Verdict::Inconclusive) fmt::print(io.out, "      {}\n", verdict_text(o));
+  if (o.stop == "max-executions" && !o.coverage.empty())
+    fmt::print(io.out, "      covered: {}\n", o.coverage);
   if (o.result.failure && o.verdict == Verdict::NotMet)
     fmt::print(io.out, "      {}: {}\n", finding_name(o.found), o.result.failure->finding.summary);
   if (!o.result.problem.empty()) fmt::print(io.out, "      {}\n", o.result.problem);

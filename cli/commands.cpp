@@ -54,7 +54,7 @@ std::string counts(const Scenario& s, const CheckOutcome& o) {
     scope = fmt::format("exhaustive: {} executions", st.executions);
   else
     scope = fmt::format("not exhaustive: stopped after {} executions ({})", st.executions,
-                        s.strategy == "random" ? "random search" : "max_executions");
+                        o.strategy == "dfs" ? "max_executions" : o.strategy + " search");
   if (st.states) scope += fmt::format(", {} states (hash-compacted)", st.states);
   return scope + fmt::format(", {:.2f} s", o.seconds);
 }
@@ -72,10 +72,13 @@ void decide(const Scenario& s, std::string_view strategy, Program& program, Chec
       o.found = FindingKind::ThunderingHerd;
     }
   o.met = o.found == s.expect;
-  const bool incomplete =
-      o.found == FindingKind::None &&
-      (o.stop == "step-bound" || o.stop == "interrupted" ||
-       (o.stop == "max-executions" && !bounded_search_accepted(s, std::string(strategy))));
+  // Everything covered: an exhaustive strategy that ran out of executions
+  // (pb and db finish too, but only within their bound).
+  const StrategyInfo* info = find_strategy(strategy);
+  const bool covered = o.stop == "exhausted" && info != nullptr && info->exhaustive;
+  const bool incomplete = o.found == FindingKind::None &&
+                          (o.stop == "step-bound" || o.stop == "interrupted" ||
+                           (!covered && !bounded_search_accepted(s, std::string(strategy))));
   o.verdict = !o.met ? Verdict::NotMet : incomplete ? Verdict::Inconclusive : Verdict::Met;
 }
 
@@ -99,6 +102,9 @@ std::string verdict_text(const CheckOutcome& o) {
       return "NOT met";
     case Verdict::Inconclusive:
       if (o.stop == "interrupted") return "INCONCLUSIVE: interrupted";
+      if (o.stop == "exhausted")
+        return "INCONCLUSIVE: " + o.strategy + " covered only " + o.coverage +
+               ", and the scenario asks for an exhaustive search";
       return o.stop == "step-bound"
                  ? "INCONCLUSIVE: step bound (an execution did not end within max_steps; "
                    "raise it, or the model does not terminate)"
@@ -139,6 +145,7 @@ CheckOutcome check_scenario(const Scenario& given, const std::string& strategy) 
   o.result = explore(*program, *scheduler, limits);
   o.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   o.coverage = scheduler->coverage();
+  o.strategy = std::string(info->name);
   decide(s, info->name, *program, o);
   if (o.result.failure) o.trace = format_trace(*o.result.failure, {s.name, shown_path(s)});
   return o;

@@ -30,8 +30,9 @@ struct CheckOutcome {
   bool met = false;  // found == the scenario's [expect]
   // met, and the search covered what the scenario asks (cli/verdict.hpp).
   Verdict verdict = Verdict::NotMet;
-  std::string stop;                        // stop_reason(): "exhausted", "max-executions", ...
-  std::string coverage;                    // the strategy's own account of what it covered
+  std::string stop;      // stop_reason(): "exhausted", "max-executions", ...
+  std::string coverage;  // the strategy's own account of what it covered
+  std::string strategy;  // the strategy that ran (the scenario's, or the override)
   std::vector<WaitQueueName> wait_queues;  // the model's, for wasted-wakeup figures
   std::string trace;  // the failing execution's trace (as trace.txt has it), "" when none
 };

@@ -151,6 +151,15 @@ TEST(Inconclusive, ABoundedStrategyIsAcceptedUnlessExhaustiveIsAsked) {
         Verdict::Inconclusive);
 }
 
+// pb finishes, but covers only the schedules within its bound.
+TEST(Inconclusive, AFinishedBoundedStrategyIsNotAnExhaustiveSearch) {
+  const std::string pb = "[search]\nstrategy = \"pb\"\n";
+  const CheckOutcome o = outcome_of(std::string(kHerd) + "exhaustive = true\n" + pb);
+  STRCMP_EQUAL("exhausted", o.stop.c_str());
+  CHECK(o.verdict == Verdict::Inconclusive);
+  CHECK(outcome_of(std::string(kHerd) + pb).verdict == Verdict::Met);
+}
+
 TEST(Inconclusive, TheStepBoundIsInconclusiveNotALivelock) {
   const CheckOutcome o = outcome_of(std::string(kHerd) + "[search]\nmax_steps = 5\n");
   STRCMP_EQUAL("none", finding_name(o.found));
