@@ -129,6 +129,42 @@ TEST(HerdVerdict, AboveAQueueBoundNamesThatQueue) {
                   o.result.failure->finding.summary.c_str());
 }
 
+TEST_GROUP(HerdFigures){};
+
+std::uint32_t on_queue(const CheckOutcome& o, const char* queue) {
+  for (const WaitQueueName& q : o.wait_queues)
+    if (q.name == queue && q.id < o.result.max_wasted_by_object.size())
+      return o.result.max_wasted_by_object[q.id];
+  return 0;
+}
+
+// The README's table, W1 and W2: exhaustive, and seeded random walks over the
+// same scenarios never find more (W3 is not exhaustive yet: see the README).
+TEST(HerdFigures, W1AndW2WorstCasesOnConsumersWq) {
+  struct Row {
+    const char* file;
+    std::uint32_t consumers, producers;
+  };
+  for (const Row& row :
+       {Row{"scenarios/boundedq/ok_w1.toml", 0, 0}, Row{"scenarios/boundedq/herd_w1.toml", 0, 0},
+        Row{"scenarios/boundedq/ok_w2.toml", 1, 0}, Row{"scenarios/boundedq/herd_w2.toml", 1, 0}}) {
+    const Scenario s = load_scenario(row.file);
+    const CheckOutcome exact = check_scenario(s);
+    CHECK_TEXT(exact.result.stats.exhausted, row.file);
+    LONGS_EQUAL_TEXT(row.consumers, on_queue(exact, "consumers_wq"), row.file);
+    LONGS_EQUAL_TEXT(row.producers, on_queue(exact, "producers_wq"), row.file);
+    LONGS_EQUAL_TEXT(row.consumers + row.producers, exact.result.stats.max_wasted, row.file);
+    for (const std::uint64_t seed : {1u, 2u, 3u}) {
+      Scenario walk = s;
+      walk.seed = seed;
+      walk.max_executions = 20000;
+      const CheckOutcome sampled = check_scenario(walk, "random");
+      CHECK_TEXT(sampled.result.stats.max_wasted <= exact.result.stats.max_wasted, row.file);
+      CHECK_TEXT(on_queue(sampled, "consumers_wq") <= row.consumers, row.file);
+    }
+  }
+}
+
 TEST_GROUP(Inconclusive){};
 
 TEST(Inconclusive, ABoundedDfsExpectingNoneIsInconclusive) {
