@@ -7,7 +7,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 # Debian packages the build and the tests need (see ../shared/ECOSYSTEM.md).
 PACKAGES := g++ cmake make ninja-build pkg-config \
             libboost-context-dev libfmt-dev libtomlplusplus-dev libcli11-dev \
-            libcpputest-dev libbenchmark-dev
+            libcpputest-dev libbenchmark-dev nlohmann-json3-dev python3 chromium
 
 .PHONY: all build deps demo test fuzz bench format format-check clean
 

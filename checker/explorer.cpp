@@ -27,11 +27,15 @@ namespace {
 // Keeps the worst execution for wasted wakeups, in total and per object.
 void tally_waste(const Execution& ex, SearchResult& result) {
   std::uint32_t total = 0;
-  if (result.max_wasted_by_object.size() < ex.object_count())
+  if (result.max_wasted_by_object.size() < ex.object_count()) {
     result.max_wasted_by_object.resize(ex.object_count(), 0);
+    result.worst_waste_by_object.resize(ex.object_count());
+  }
   for (ObjectId o = 0; o < ex.object_count(); ++o) {
     total += ex.wasted(o);
-    result.max_wasted_by_object[o] = std::max(result.max_wasted_by_object[o], ex.wasted(o));
+    if (ex.wasted(o) <= result.max_wasted_by_object[o]) continue;
+    result.max_wasted_by_object[o] = ex.wasted(o);
+    result.worst_waste_by_object[o] = ex.snapshot();
   }
   if (total <= result.stats.max_wasted) return;
   result.stats.max_wasted = total;
@@ -47,7 +51,12 @@ SearchResult explore(Program& program, Scheduler& scheduler, const SearchLimits&
   Execution ex(stacks, limits.max_steps);
   ex.set_checked(limits.checked);
   ex.set_choices(limits.choices);
-  while (result.stats.executions < limits.max_executions && scheduler.begin_execution()) {
+  while (result.stats.executions < limits.max_executions) {
+    if (limits.cancel != nullptr && *limits.cancel != 0) {
+      result.interrupted = true;
+      break;
+    }
+    if (!scheduler.begin_execution()) break;
     ex.reset();
     program.setup(ex);
     ex.run(scheduler, program);

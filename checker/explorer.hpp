@@ -2,6 +2,7 @@
 // until a finding, the strategy has nothing left, or a bound.
 #pragma once
 
+#include <csignal>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -31,6 +32,9 @@ struct SearchLimits {
   // holds the first one), so the search visits every execution it would visit
   // on a correct program. A differential oracle needs them all.
   bool stop_at_finding = true;
+  // Polled between executions: when it points at a non-zero value the search
+  // stops there, with SearchResult::interrupted (set from a signal handler).
+  const volatile std::sig_atomic_t* cancel = nullptr;
 };
 
 struct SearchStats {
@@ -52,7 +56,10 @@ struct SearchResult {
   std::optional<ExecutionRecord> worst_waste;
   // Per object (by ObjectId), the most wasted wakeups of one execution.
   std::vector<std::uint32_t> max_wasted_by_object;
-  std::string problem;  // the scheduler stopped: divergence, nondeterminism
+  // Per object, the first execution that reached max_wasted_by_object (none while 0).
+  std::vector<std::optional<ExecutionRecord>> worst_waste_by_object;
+  std::string problem;       // the scheduler stopped: divergence, nondeterminism
+  bool interrupted = false;  // SearchLimits::cancel stopped it
 };
 
 // Called once per execution when it has ended (finished, stuck, a finding, or

@@ -6,9 +6,9 @@ namespace wakecheck {
 namespace {
 
 // Indexed by FindingKind.
-constexpr std::array<std::string_view, 10> kNames = {
-    "none",       "lost-wakeup", "leaked-lock", "deadlock",  "invariant", "sleep-in-atomic",
-    "bad-unlock", "livelock",    "model-error", "data-race",
+constexpr std::array<std::string_view, 11> kNames = {
+    "none",       "lost-wakeup", "leaked-lock", "deadlock",  "invariant",       "sleep-in-atomic",
+    "bad-unlock", "livelock",    "model-error", "data-race", "thundering-herd",
 };
 
 }  // namespace

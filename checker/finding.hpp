@@ -23,6 +23,9 @@ enum class FindingKind : std::uint8_t {
   Livelock,       // the execution did not end within the step bound
   ModelError,     // the model threw: a bug in the model, not a finding about the code under test
   DataRace,       // two accesses to guarded data, one a write, not ordered by a lock or a wake
+  // More wasted wakeups than the scenario allows ([expect] max_wasted_wakeups):
+  // raised by the verdict layer (cli/verdict.hpp) from the search's worst case.
+  ThunderingHerd,
 };
 
 // The scenario-file spelling ("lost-wakeup", ...).

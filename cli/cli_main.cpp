@@ -1,11 +1,41 @@
 // wakecheck: flags -> command -> exit code. Nothing else lives here.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <iostream>
+#include <string_view>
+#include <vector>
 
 #include "cli/commands.hpp"
+#include "cli/interrupt.hpp"
 #include "cli/main.hpp"
+#include "scenarios/did_you_mean.hpp"
 
 namespace wakecheck {
+namespace {
+
+const std::string kExitCodes =
+    "exit codes: 0 expectations met; 1 not met, inconclusive, or a replay diverged; "
+    "2 bad input or usage; 130 interrupted";
+
+// A first argument that is neither an option nor a command: say which
+// commands there are, and the nearest one.
+int unknown_command(int argc, char** argv, const CLI::App& app) {
+  if (argc < 2 || argv[1][0] == '-') return 0;
+  std::vector<std::string> names;
+  for (const CLI::App* sub : app.get_subcommands({})) names.push_back(sub->get_name());
+  const std::string word = argv[1];
+  if (std::find(names.begin(), names.end(), word) != names.end()) return 0;
+  const std::vector<std::string_view> views(names.begin(), names.end());
+  const std::string guess = did_you_mean(word, views);
+  std::string list;
+  for (const std::string& n : names) list += (list.empty() ? "" : ", ") + n;
+  std::cerr << "wakecheck: unknown command '" << word << "'"
+            << (guess.empty() ? "" : "; did you mean '" + guess + "'?") << " (commands: " << list
+            << "; see wakecheck --help)\n";
+  return kExitBadInput;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   // A model registered twice, or registered wrongly, makes every answer
@@ -37,9 +67,23 @@ int main(int argc, char** argv) {
                                        "run every scenario under the paths and compare "
                                        "each with its [expect]");
   check->add_option("paths", paths, "scenario files or directories")->required();
+  CheckOptions check_opt;
+  check->add_option("--json", check_opt.json, "write every row's report as one JSON array");
+  check->add_option("--junit", check_opt.junit, "write JUnit XML (one testcase per scenario)");
+  check->add_option("--out", check_opt.out,
+                    "write each failing row's trace, schedule and report.json in DIR/<scenario>/");
+  run->footer(kExitCodes +
+              "\nexample: wakecheck run scenarios/boundedq/sleep_on_w2.toml --out out/");
+  replay->footer(kExitCodes + "\nexample: wakecheck replay out/sleep_on_w2.schedule");
+  check->footer(kExitCodes + "\nexample: wakecheck check scenarios/ --junit results.xml");
+  std::string kind;
+  CLI::App* explain = app.add_subcommand("explain", "what a finding kind means and how to fix it");
+  explain->add_option("kind", kind, "a finding kind, e.g. lost-wakeup")->required();
+  explain->footer(kExitCodes + "\nexample: wakecheck explain thundering-herd");
   CLI::App* list =
       app.add_subcommand("list", "print every registered model, its variants and parameters");
 
+  if (const int bad = unknown_command(argc, argv, app); bad != 0) return bad;
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -47,11 +91,13 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : kExitBadInput;
   }
   const Console io{std::cout, std::cerr, argv[0]};
+  if (*run || *check) install_interrupt_handlers();
   try {
     if (*run) return run_command(io, scenario, strategy, out);
     if (*replay) return replay_command(io, schedule, out);
     if (*list) return list_command(io);
-    return check_command(io, paths);
+    if (*explain) return explain_command(io, kind);
+    return check_command(io, paths, check_opt);
   } catch (const std::bad_alloc&) {
     std::cerr << "wakecheck: out of memory (lower search.max_steps or the workload)\n";
   } catch (const std::exception& e) {

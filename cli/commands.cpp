@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <fmt/ostream.h>
+#include <fmt/ranges.h>
 
 #include <chrono>
 #include <filesystem>
@@ -9,7 +10,8 @@
 
 #include "checker/files.hpp"
 #include "checker/strategies.hpp"
-#include "reports/schedule_file.hpp"
+#include "cli/artifacts.hpp"
+#include "cli/interrupt.hpp"
 #include "reports/trace_report.hpp"
 #include "scenarios/did_you_mean.hpp"
 
@@ -41,50 +43,88 @@ std::string strategy_error(const std::string& name) {
 std::string counts(const Scenario& s, const CheckOutcome& o) {
   const SearchStats& st = o.result.stats;
   std::string scope;
-  if (o.result.failure)
+  if (o.stop == "finding")
     scope = fmt::format("found after {} execution{}", st.executions, st.executions == 1 ? "" : "s");
+  else if (o.stop == "step-bound")
+    scope = fmt::format("stopped at the step bound ({} steps) in execution {}", s.max_steps,
+                        st.executions);
+  else if (o.stop == "interrupted")
+    scope = fmt::format("interrupted after {} executions", st.executions);
   else if (st.exhausted)
     scope = fmt::format("exhaustive: {} executions", st.executions);
   else
     scope = fmt::format("not exhaustive: stopped after {} executions ({})", st.executions,
-                        s.strategy == "random" ? "random search" : "max_executions");
+                        o.strategy == "dfs" ? "max_executions" : o.strategy + " search");
   if (st.states) scope += fmt::format(", {} states (hash-compacted)", st.states);
   return scope + fmt::format(", {:.2f} s", o.seconds);
 }
 
-// `path` as seen from directory `dir` (lexically: both are made absolute
-// against the working directory), so a schedule in `dir` finds its scenario
-// wherever the two are moved together.
-std::string relative_to(const std::string& path, const std::string& dir) {
-  const fs::path file = fs::absolute(path).lexically_normal();
-  const fs::path rel = file.lexically_relative(fs::absolute(dir).lexically_normal());
-  return rel.empty() ? file.string() : rel.string();
+// The verdict (cli/verdict.hpp): the engine's finding, else a herd above the
+// scenario's bound; the step bound and an incomplete search are inconclusive.
+void decide(const Scenario& s, std::string_view strategy, Program& program, CheckOutcome& o) {
+  o.stop = stop_reason(o.result);
+  o.found = o.result.failure ? o.result.failure->finding.kind : FindingKind::None;
+  if (!o.result.problem.empty() && !o.result.failure) o.found = FindingKind::ModelError;
+  if (o.stop == "step-bound") o.found = FindingKind::None;
+  if (o.found == FindingKind::None && o.stop != "step-bound")
+    if (auto herd = herd_execution(s, o.result, program)) {
+      o.result.failure = std::move(herd);
+      o.found = FindingKind::ThunderingHerd;
+    }
+  o.met = o.found == s.expect;
+  // Everything covered: an exhaustive strategy that ran out of executions
+  // (pb and db finish too, but only within their bound).
+  const StrategyInfo* info = find_strategy(strategy);
+  const bool covered = o.stop == "exhausted" && info != nullptr && info->exhaustive;
+  const bool incomplete = o.found == FindingKind::None &&
+                          (o.stop == "step-bound" || o.stop == "interrupted" ||
+                           (!covered && !bounded_search_accepted(s, std::string(strategy))));
+  o.verdict = !o.met ? Verdict::NotMet : incomplete ? Verdict::Inconclusive : Verdict::Met;
 }
 
-void write_artifacts(const Console& io, const Scenario& s, const std::string& strategy,
-                     const ExecutionRecord& r, const std::string& out_dir) {
-  fs::create_directories(out_dir);
-  const std::string trace_path = (fs::path(out_dir) / "trace.txt").string();
-  const std::string schedule_path = (fs::path(out_dir) / (stem_of(s.path) + ".schedule")).string();
-  ScheduleFile sf;
-  sf.scenario_file = s.path;
-  sf.scenario_relative = relative_to(s.path, out_dir);
-  sf.scenario_name = s.name;
-  sf.scenario_hash = s.content_hash;
-  sf.model = s.model;
-  sf.model_version = find_model(s.model)->version();
-  sf.strategy = strategy;
-  sf.finding = finding_name(r.finding.kind);
-  sf.steps = r.steps;
-  sf.decisions = r.decisions;
-  for (TaskId t : r.decisions) sf.decision_names.push_back(r.task_names[task_of(t)]);
-  write_files_atomically(
-      {{trace_path, format_trace(r, {s.name, s.path})}, {schedule_path, write_schedule(sf)}});
-  fmt::print(io.out, "wrote {} and {}\nreplay: {} replay {}\n", trace_path, schedule_path,
-             io.program, schedule_path);
+void print_outcome(const Console& io, const Scenario& s, const CheckOutcome& o) {
+  if (!o.result.problem.empty())
+    fmt::print(io.out, "finding: {}: {}\n\n", finding_name(o.found), o.result.problem);
+  if (o.result.failure) fmt::print(io.out, "{}\n", o.trace);
+  fmt::print(io.out, "{}: {} ({})\n", s.name, finding_name(o.found), counts(s, o));
+  if (const std::string waste = waste_line(o); !waste.empty()) fmt::print(io.out, "{}\n", waste);
+  if (!o.coverage.empty()) fmt::print(io.out, "covered: {}\n", o.coverage);
+  fmt::print(io.out, "expected: {}: {}\n", finding_name(s.expect), verdict_text(o));
 }
 
 }  // namespace
+
+std::string verdict_text(const CheckOutcome& o) {
+  switch (o.verdict) {
+    case Verdict::Met:
+      return "met";
+    case Verdict::NotMet:
+      return "NOT met";
+    case Verdict::Inconclusive:
+      if (o.stop == "interrupted") return "INCONCLUSIVE: interrupted";
+      if (o.stop == "exhausted")
+        return "INCONCLUSIVE: " + o.strategy + " covered only " + o.coverage +
+               ", and the scenario asks for an exhaustive search";
+      return o.stop == "step-bound"
+                 ? "INCONCLUSIVE: step bound (an execution did not end within max_steps; "
+                   "raise it, or the model does not terminate)"
+                 : "INCONCLUSIVE: the search stopped at max_executions before covering every "
+                   "execution (raise it, or say [expect] exhaustive = false)";
+  }
+  return "";
+}
+
+std::string waste_line(const CheckOutcome& o) {
+  if (o.wait_queues.empty()) return "";
+  std::string per_queue;
+  for (const WaitQueueName& q : o.wait_queues) {
+    const auto& by = o.result.max_wasted_by_object;
+    per_queue += fmt::format("{}{} {}", per_queue.empty() ? "" : ", ", q.name,
+                             q.id < by.size() ? by[q.id] : 0);
+  }
+  return fmt::format("wasted wakeups: worst execution {} ({}){}", o.result.stats.max_wasted,
+                     per_queue, o.stop == "exhausted" ? "" : " over the executions explored");
+}
 
 CheckOutcome check_scenario(const Scenario& given, const std::string& strategy) {
   // What wakecheck::main refuses at startup, the direct API refuses at first use.
@@ -95,14 +135,18 @@ CheckOutcome check_scenario(const Scenario& given, const std::string& strategy) 
   const StrategyInfo* info = find_strategy(strategy.empty() ? s.strategy : strategy);
   if (info == nullptr) throw ScenarioError(strategy_error(strategy));
   auto program = find_model(s.model)->make(s.variant, s.params);
+  CheckOutcome o;
+  o.wait_queues = wait_queues_of(*program);
+  check_queue_bounds(s, o.wait_queues);  // before any search
   auto scheduler = info->make(strategy_options(s));
   const auto start = std::chrono::steady_clock::now();
-  CheckOutcome o;
-  o.result = explore(*program, *scheduler, search_limits(s));
+  SearchLimits limits = search_limits(s);
+  limits.cancel = interrupt_flag();  // set only when the command installed the handlers
+  o.result = explore(*program, *scheduler, limits);
   o.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  o.found = o.result.failure ? o.result.failure->finding.kind : FindingKind::None;
-  if (!o.result.problem.empty() && !o.result.failure) o.found = FindingKind::ModelError;
-  o.met = o.found == s.expect;
+  o.coverage = scheduler->coverage();
+  o.strategy = std::string(info->name);
+  decide(s, info->name, *program, o);
   if (o.result.failure) o.trace = format_trace(*o.result.failure, {s.name, shown_path(s)});
   return o;
 }
@@ -124,22 +168,28 @@ int run_command(const Console& io, const std::string& scenario_path, const std::
     fmt::print(io.err, "wakecheck: --strategy: {}\n", strategy_error(strategy));
     return kExitBadInput;
   }
-  CheckOutcome o = check_scenario(s, strategy);
-  if (!o.result.problem.empty())
-    fmt::print(io.out, "finding: {}: {}\n\n", finding_name(o.found), o.result.problem);
-  if (o.result.failure) fmt::print(io.out, "{}\n", o.trace);
-  fmt::print(io.out, "{}: {} ({})\nexpected: {}: {}\n", s.name, finding_name(o.found), counts(s, o),
-             finding_name(s.expect), o.met ? "met" : "NOT met");
-  if (o.result.failure) {
-    const std::string dir = out_dir.empty() ? "wakecheck-out/" + stem_of(s.path) : out_dir;
-    try {
-      write_artifacts(io, s, strategy.empty() ? s.strategy : strategy, *o.result.failure, dir);
-    } catch (const std::exception& e) {
-      fmt::print(io.err, "wakecheck: {}\n", e.what());
-      return kExitBadInput;
-    }
+  const std::string dir = out_dir.empty() ? "wakecheck-out/" + stem_of(s.path) : out_dir;
+  CheckOutcome o;
+  try {
+    prepare_out_dir(dir);  // before the search, not after it
+    o = check_scenario(s, strategy);
+  } catch (const std::runtime_error& e) {  // ScenarioError, FileError
+    fmt::print(io.err, "wakecheck: {}\n", e.what());
+    return kExitBadInput;
   }
-  return o.met ? kExitMet : kExitNotMet;
+  print_outcome(io, s, o);
+  try {
+    const auto written = write_artifacts(s, o, strategy.empty() ? s.strategy : strategy, dir);
+    fmt::print(io.out, "wrote {}\n", fmt::join(written, ", "));
+  } catch (const std::exception& e) {
+    fmt::print(io.err, "wakecheck: {}\n", e.what());
+    return kExitBadInput;
+  }
+  if (o.result.failure)
+    fmt::print(io.out, "replay: {} replay {}\n", io.program,
+               (fs::path(dir) / (stem_of(s.path) + ".schedule")).string());
+  if (o.stop == "interrupted") return kExitInterrupted;
+  return o.verdict == Verdict::Met ? kExitMet : kExitNotMet;
 }
 
 }  // namespace wakecheck

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "checker/explorer.hpp"
+#include "cli/verdict.hpp"
 #include "scenarios/scenario.hpp"
 
 namespace wakecheck {
@@ -23,10 +24,24 @@ struct CheckOutcome {
   // The verdict. A model that is not deterministic (the search saw a
   // different set of enabled tasks for the same decisions) is a model-error,
   // explained by result.problem.
+  // A thundering-herd finding (wasted wakeups above the scenario's bound) is
+  // made here, not by the engine: result.failure is then the worst execution.
   FindingKind found = FindingKind::None;
-  bool met = false;   // found == the scenario's [expect]
+  bool met = false;  // found == the scenario's [expect]
+  // met, and the search covered what the scenario asks (cli/verdict.hpp).
+  Verdict verdict = Verdict::NotMet;
+  std::string stop;      // stop_reason(): "exhausted", "max-executions", ...
+  std::string coverage;  // the strategy's own account of what it covered
+  std::string strategy;  // the strategy that ran (the scenario's, or the override)
+  std::vector<WaitQueueName> wait_queues;  // the model's, for wasted-wakeup figures
   std::string trace;  // the failing execution's trace (as trace.txt has it), "" when none
 };
+
+// "wasted wakeups: worst execution 2 (consumers_wq 2, producers_wq 0)", or ""
+// when the model has no wait queue.
+std::string waste_line(const CheckOutcome& o);
+// "met", "NOT met", "INCONCLUSIVE: <why>".
+std::string verdict_text(const CheckOutcome& o);
 
 // Runs a scenario's search (with another strategy when `strategy` is not
 // empty). An in-code Scenario is validated first (validate_scenario); a bad
@@ -45,8 +60,17 @@ struct Console {
 int run_command(const Console& io, const std::string& scenario_path, const std::string& strategy,
                 const std::string& out_dir);
 int replay_command(const Console& io, const std::string& schedule_path, const std::string& out_dir);
-int check_command(const Console& io, const std::vector<std::string>& paths);
+// check's outputs beyond the rows (each "" when not asked for).
+struct CheckOptions {
+  std::string json;   // --json FILE: an array of report.json objects
+  std::string junit;  // --junit FILE: JUnit XML
+  std::string out;    // --out DIR: each failing row's artifacts in DIR/<scenario>/
+};
+int check_command(const Console& io, const std::vector<std::string>& paths,
+                  const CheckOptions& options = {});
 // Every registered model with its variants and parameters.
 int list_command(const Console& io);
+// What a finding kind means and how to fix it; 2 for an unknown kind.
+int explain_command(const Console& io, const std::string& kind);
 
 }  // namespace wakecheck

@@ -8,6 +8,7 @@
 #include "checker/files.hpp"
 #include "checker/replay.hpp"
 #include "cli/commands.hpp"
+#include "cli/verdict.hpp"
 #include "reports/schedule_file.hpp"
 #include "reports/trace_report.hpp"
 
@@ -101,6 +102,9 @@ int replay_command(const Console& io, const std::string& schedule_path,
   SearchLimits limits = search_limits(s);
   limits.max_executions = 1;
   SearchResult result = explore(*program, replay, limits);
+  // A thundering-herd finding is the verdict layer's (cli/verdict.hpp): made
+  // again from the replayed execution and the scenario's bounds.
+  if (!result.failure && result.problem.empty()) result.failure = herd_execution(s, result);
   std::string problem = result.problem;
   if (problem.empty() && result.failure)
     problem = name_mismatch(l.schedule, *result.failure, schedule_path);

@@ -31,7 +31,9 @@ constexpr std::array<std::string_view, 4> kScenarioKeys = {"name", "description"
 constexpr std::array<std::string_view, 10> kSearchKeys = {
     "strategy", "max_executions", "max_steps", "seed",    "state_caching",
     "bound",    "pct_depth",      "timeouts",  "signals", "spurious_wakeups"};
-constexpr std::array<std::string_view, 1> kExpectKeys = {"finding"};
+constexpr std::array<std::string_view, 4> kExpectKeys = {
+    "finding", "max_wasted_wakeups", "max_wasted_wakeups_by_queue", "exhaustive"};
+constexpr std::int64_t kMaxWasted = std::numeric_limits<std::uint32_t>::max();
 
 struct SectionSpec {
   std::string_view name;
@@ -203,6 +205,28 @@ void read_expect(const Section& s, Scenario& scenario, Issues& issues) {
   if (auto finding = read_name(find_value(s, "finding", false, issues), "finding", "finding", "",
                                finding_names(), issues))
     scenario.expect = *finding_from_name(*finding);
+  if (auto n = read_integer(find_value(s, "max_wasted_wakeups", false, issues),
+                            "max_wasted_wakeups", 0, kMaxWasted, issues))
+    scenario.max_wasted = static_cast<std::uint32_t>(*n);
+  if (auto b = read_bool(find_value(s, "exhaustive", false, issues), "exhaustive", issues))
+    scenario.exhaustive = *b;
+  const toml::node* by_queue = find_value(s, "max_wasted_wakeups_by_queue", false, issues);
+  if (by_queue == nullptr) return;
+  const toml::table* table = by_queue->as_table();
+  if (table == nullptr) {
+    issues.add(*by_queue,
+               fmt::format("'max_wasted_wakeups_by_queue' must be a table of wait queue = N "
+                           "([expect.max_wasted_wakeups_by_queue]), not {}",
+                           type_phrase(by_queue->type())));
+    return;
+  }
+  for (auto&& [key, node] : *table) {
+    const std::string what = "max_wasted_wakeups_by_queue." + std::string(key.str());
+    if (auto n = read_integer(&node, what, 0, kMaxWasted, issues))
+      scenario.max_wasted_by_queue.push_back({std::string(key.str()),
+                                              static_cast<std::uint32_t>(*n),
+                                              located(scenario.path, key.source().begin, "")});
+  }
 }
 
 bool has_required_param(const registered_model& model) {
@@ -249,6 +273,12 @@ SearchLimits search_limits(const Scenario& s) {
   limits.max_steps = s.max_steps;
   limits.choices = s.choices;
   return limits;
+}
+
+bool bounded_search_accepted(const Scenario& s, const std::string& strategy) {
+  if (s.exhaustive) return !*s.exhaustive;
+  const StrategyInfo* info = find_strategy(strategy);
+  return info != nullptr && !info->exhaustive;
 }
 
 Scenario parse_scenario(std::string_view text, const std::string& path) {

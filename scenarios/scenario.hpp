@@ -11,10 +11,17 @@
 //   [search]    strategy = "dfs", max_executions = 1000000, max_steps = 10000,
 //               seed = 1, state_caching = true, bound = 2, pct_depth = 3,
 //               timeouts = true, signals = true, spurious_wakeups = false (all optional)
-//   [expect]    finding = "none" (optional)
+//   [expect]    finding = "none", max_wasted_wakeups = N (N >= 0: the most
+//               wasted wakeups one execution may have, over all wait queues),
+//               exhaustive = true|false (whether the search must cover every
+//               execution for "none" to count; default: true for dfs, false
+//               for the bounded strategies) (all optional)
+//   [expect.max_wasted_wakeups_by_queue]  WAIT_QUEUE = N: the same bound for
+//               one wait queue, named as the model names it (optional)
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -47,12 +54,28 @@ struct Scenario {
   // the environment's choices a search may explore.
   ChoiceFamilies choices;
   FindingKind expect = FindingKind::None;  // [expect] finding (default "none")
+  // [expect] max_wasted_wakeups: above it, the verdict is thundering-herd.
+  std::optional<std::uint32_t> max_wasted;
+  // [expect.max_wasted_wakeups_by_queue]: per wait queue, in file order.
+  struct QueueBound {
+    std::string queue;  // a wait queue's name, checked against the model before a search
+    std::uint32_t max = 0;
+    std::string where;  // "path:line:column" of the key, for messages
+  };
+  std::vector<QueueBound> max_wasted_by_queue;
+  // [expect] exhaustive; unset: the strategy's default (strategy_is_bounded()).
+  std::optional<bool> exhaustive;
 };
 
 // What the scenario's [search] section asks of a strategy and of the search.
 // Replay takes the same limits: the choices offered must be the ones recorded.
 StrategyOptions strategy_options(const Scenario& s);
 SearchLimits search_limits(const Scenario& s);
+
+// Whether a search that did not cover everything still answers the scenario:
+// [expect] exhaustive = false, or a bounded strategy (pb, db, pct, random)
+// without exhaustive = true.
+bool bounded_search_accepted(const Scenario& s, const std::string& strategy);
 
 // Thrown for every bad input. what() is one line:
 // "<path>:<line>:<column>: <message>" (1-based), or "<path>: <message>" when

@@ -111,7 +111,8 @@ TEST(CliBadInput, CheckReportsBadFilesAndExitsTwo) {
                                                   "scenarios/boundedq/ok_w1.toml"}));
   STRCMP_CONTAINS("BAD   tests/data/scenarios/unknown_key.toml", s.out.str().c_str());
   STRCMP_CONTAINS("PASS  scenarios/boundedq/ok_w1.toml", s.out.str().c_str());
-  STRCMP_CONTAINS("2 scenarios: 1 met, 0 not met, 1 bad input", s.out.str().c_str());
+  STRCMP_CONTAINS("2 scenarios: 1 met, 0 not met, 0 inconclusive, 1 bad input",
+                  s.out.str().c_str());
 }
 
 TEST(CliBadInput, CheckExitsOneWhenAnExpectationIsNotMet) {

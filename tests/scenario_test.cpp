@@ -229,7 +229,7 @@ TEST(ScenarioParse, UnknownFinding) {
   STRCMP_EQUAL(
       "t.toml:12:11: unknown finding 'lost_wakeup'; did you mean 'lost-wakeup'? (one of: none, "
       "lost-wakeup, leaked-lock, deadlock, invariant, sleep-in-atomic, bad-unlock, livelock, "
-      "model-error, data-race)",
+      "model-error, data-race, thundering-herd)",
       error_of(std::string(kBase) + "[expect]\nfinding = \"lost_wakeup\"\n").c_str());
 }
 
