@@ -180,6 +180,7 @@ WakeEvent Execution::sleep(SourceLoc loc, unsigned events) {
   Task& t = tasks_[current_];
   t.status = TaskStatus::Sleeping;
   t.events = events;
+  if (events != 0) ++event_sleepers_;
   t.woke_by = WakeEvent::None;
   retally_task(current_);
   step(OpKind::Resume, kNoObject, Access::None, "schedule() returns", loc);
@@ -188,6 +189,7 @@ WakeEvent Execution::sleep(SourceLoc loc, unsigned events) {
 
 // Events go after the tasks, event kind by kind: ids stay ascending.
 void Execution::collect_events() {
+  if (event_sleepers_ == 0) return;  // the common case: no sleep an event may end
   const bool others = !enabled_.empty();
   bool timers = false;
   for (const WakeEvent e : {WakeEvent::Timer, WakeEvent::Signal, WakeEvent::Spurious}) {
@@ -207,6 +209,7 @@ void Execution::deliver(TaskId t, WakeEvent e) {
   Task& task = tasks_[t];
   task.status = TaskStatus::Runnable;
   task.events = 0;
+  --event_sleepers_;
   task.woke_by = e;
   retally_task(t);
   TraceEntry& entry = append(OpKind::Wake, task.object, Access::Write,
@@ -221,6 +224,7 @@ bool Execution::wake(TaskId t) {
   if (races_.active() && current_ != kNoTask) races_.wake(current_, t);
   if (tasks_[t].status != TaskStatus::Sleeping) return false;
   tasks_[t].status = TaskStatus::Runnable;
+  if (tasks_[t].events != 0) --event_sleepers_;
   tasks_[t].events = 0;
   retally_task(t);
   return true;
@@ -412,6 +416,7 @@ void Execution::reset() {
   finding_ = {};
   steps_ = 0;
   previous_ = kNoTask;
+  event_sleepers_ = 0;
   cut_ = false;
   current_ = kNoTask;
 }

@@ -249,7 +249,8 @@ class Execution {
   std::vector<TaskId> enabled_;
   boost::context::fiber engine_;  // the engine's continuation while a task runs
   TaskId current_ = kNoTask;
-  TaskId previous_ = kNoTask;  // the task that took the last scheduling point
+  TaskId previous_ = kNoTask;         // the task that took the last scheduling point
+  std::uint32_t event_sleepers_ = 0;  // sleeping tasks whose sleep an event may end
   Fingerprint fingerprint_;
   Finding finding_;
   std::uint32_t steps_ = 0;

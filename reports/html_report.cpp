@@ -5,32 +5,10 @@
 #include <vector>
 
 #include "checker/diagnose.hpp"
+#include "reports/markup.hpp"
 
 namespace wakecheck {
 namespace {
-
-std::string esc(const std::string& s) {
-  std::string out;
-  for (const char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 constexpr const char* kStyle = R"(<style>
 body{font:13px/1.4 monospace;margin:1em;color:#222}
@@ -83,7 +61,7 @@ std::string row(const ExecutionRecord& r, std::size_t i, const std::vector<LaneS
     if (t == e.task) {
       c += c.empty() ? "op" : " op";
       text = fmt::format("{}{} <span class=\"loc\">{}</span>", e.scheduling_point ? "* " : "",
-                         esc(describe_entry(r, e)), esc(where(e.loc)));
+                         markup_escape(describe_entry(r, e)), markup_escape(where(e.loc)));
     }
     const bool between = wake && t != e.task && ((from < t && t <= to) || (to <= t && t < from));
     if (between) c += t == to ? " wake-path wake-head" : " wake-path";
@@ -91,8 +69,8 @@ std::string row(const ExecutionRecord& r, std::size_t i, const std::vector<LaneS
       text = fmt::format(
           "<span class=\"wake-arrow\" data-from=\"{}\" data-to=\"{}\">{} woken by "
           "{}</span>",
-          esc(r.task_names[from]), esc(r.task_names[to]), to > from ? "&#8594;" : "&#8592;",
-          esc(r.task_names[from]));
+          markup_escape(r.task_names[from]), markup_escape(r.task_names[to]),
+          to > from ? "&#8594;" : "&#8592;", markup_escape(r.task_names[from]));
     out += fmt::format("<td class=\"{}\">{}</td>", c, text);
   }
   return out + "</tr>\n";
@@ -105,11 +83,12 @@ std::string format_html(const ExecutionRecord& r, const ScenarioIdentity& scenar
   std::string out = fmt::format(
       "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>wakecheck: {}</title>\n{}\n"
       "</head><body>\n<h1>{} <span class=\"loc\">({})</span></h1>\n",
-      esc(scenario.name), kStyle, esc(scenario.name), esc(scenario.path));
+      markup_escape(scenario.name), kStyle, markup_escape(scenario.name),
+      markup_escape(scenario.path));
   if (r.finding)
     out += fmt::format("<p id=\"finding\"><b>{}</b>: {}</p>\n<pre id=\"explanation\">{}</pre>\n",
-                       finding_name(r.finding.kind), esc(r.finding.summary),
-                       esc(r.finding.explanation));
+                       finding_name(r.finding.kind), markup_escape(r.finding.summary),
+                       markup_escape(r.finding.explanation));
   else
     out += "<p id=\"finding\"><b>none</b></p>\n";
   out += fmt::format(
@@ -118,16 +97,17 @@ std::string format_html(const ExecutionRecord& r, const ScenarioIdentity& scenar
       "<span style=\"background:#cfe3ff\">sleeping</span>; red rows: the bug's window; "
       "<span style=\"color:#c00\">&#8594;</span> a wake; * the scheduler chose the task.</p>\n"
       "<p id=\"rendered\"></p>\n<table id=\"timeline\"><tr><th>#</th>",
-      esc(replay_command));
+      markup_escape(replay_command));
   for (const std::string& name : r.task_names)
-    out += fmt::format("<th class=\"lane-head\">{}</th>", esc(name));
+    out += fmt::format("<th class=\"lane-head\">{}</th>", markup_escape(name));
   out += "</tr>\n";
   std::vector<LaneState> lanes(r.task_names.size());
   for (std::size_t i = 0; i < r.trace.size(); ++i) {
     advance(r.trace[i], lanes);
     out += row(r, i, lanes);
   }
-  out += fmt::format("</table>\n<h2>final state</h2>\n<pre>{}</pre>\n", esc(r.final_state));
+  out +=
+      fmt::format("</table>\n<h2>final state</h2>\n<pre>{}</pre>\n", markup_escape(r.final_state));
   // Proof for a browser test that the page was laid out and its script ran.
   out +=
       "<script>document.getElementById('rendered').textContent = "

@@ -1,46 +1,18 @@
 #include "reports/junit_report.hpp"
+#include "reports/markup.hpp"
 
 #include <fmt/format.h>
 
 namespace wakecheck {
 namespace {
 
-// XML 1.0 text and attribute values: the five entities, and control
-// characters (not allowed in XML 1.0 at all) as '?'.
-std::string escaped(const std::string& s) {
-  std::string out;
-  out.reserve(s.size());
-  for (const char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        out += (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') ? '?' : c;
-    }
-  }
-  return out;
-}
-
 std::string testcase(const std::string& suite, const JUnitCase& c) {
   std::string out = fmt::format("    <testcase classname=\"{}\" name=\"{}\" time=\"{:.3f}\"",
-                                escaped(suite), escaped(c.name), c.seconds);
+                                markup_escape(suite), markup_escape(c.name), c.seconds);
   if (c.result == JUnitCase::Result::Pass) return out + "/>\n";
   const char* tag = c.result == JUnitCase::Result::Failure ? "failure" : "error";
   out += fmt::format(">\n      <{} message=\"{}\" type=\"{}\">{}</{}>\n    </testcase>\n", tag,
-                     escaped(c.message), escaped(c.type), escaped(c.text), tag);
+                     markup_escape(c.message), markup_escape(c.type), markup_escape(c.text), tag);
   return out;
 }
 
@@ -60,7 +32,7 @@ std::string junit_xml(const std::string& suite, const std::vector<JUnitCase>& ca
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n  <testsuite name=\"{}\" "
       "tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"0\" time=\"{:.3f}\">\n{}  "
       "</testsuite>\n</testsuites>\n",
-      escaped(suite), cases.size(), failures, errors, seconds, body);
+      markup_escape(suite), cases.size(), failures, errors, seconds, body);
 }
 
 }  // namespace wakecheck
