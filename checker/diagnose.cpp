@@ -113,7 +113,7 @@ std::size_t skipped_wake(const std::vector<TraceEntry>& trace, TaskId sleeper, O
     const TraceEntry& e = trace[i];
     if (e.task == sleeper || e.task == kNoTask) continue;
     const bool empty_queue = e.kind == OpKind::WaitQueueActive && e.object == wq && e.a == 0;
-    const bool stale_read = e.kind == OpKind::Read && e.scheduling_point &&
+    const bool stale_read = e.kind == OpKind::Read && (e.scheduling_point || e.moved) &&
                             next_write(trace, i, sleeper, e.object, false) != std::string::npos;
     if (!empty_queue && !stale_read) continue;
     bool woke_later = false;
@@ -353,7 +353,7 @@ Finding data_race(const Execution& ex, ObjectId obj, TaskId other, std::uint32_t
   f.summary = fmt::format("data race on {}: {} {} it and {} {} it, unordered by {} or a wake",
                           ex.object_name(obj), ex.task_name(other), other_write ? "wrote" : "read",
                           ex.task_name(me), mine_write ? "writes" : "reads", ex.object_name(guard));
-  const auto held = [&](const TraceEntry& e) { return e.scheduling_point ? "without" : "holding"; };
+  const auto held = [&](const TraceEntry& e) { return e.guarded ? "holding" : "without"; };
   f.explanation = fmt::format(
       "  #{} {} {} {} at {}, {} {}\n  #{} {} {} {} at {}, {} {}\n"
       "  {} is declared guarded by {}: take it around every access.\n",

@@ -15,6 +15,22 @@ namespace {
 constexpr std::uint64_t kTaskSalt = 0x7461736b00000000ULL;    // "task"
 constexpr std::uint64_t kObjectSalt = 0x6f626a0000000000ULL;  // "obj"
 
+// Entries a task records for the report, whose values its code never looks
+// at (and which may hold trace positions, which differ from path to path).
+bool folded_into_history(OpKind kind) {
+  return kind != OpKind::Wake && kind != OpKind::WakeMiss && kind != OpKind::WastedWakeup &&
+         kind != OpKind::LockWait;
+}
+
+// The site of a declare_task_state(): FNV-1a over its file name, then line
+// and column (no addresses: the same site hashes alike in every process).
+std::uint64_t site_hash(SourceLoc loc) {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  for (const char* c = loc.file_name(); *c != '\0'; ++c)
+    h = (h ^ static_cast<unsigned char>(*c)) * 0x100000001b3ULL;
+  return fold(fold(h, loc.line()), loc.column());
+}
+
 }  // namespace
 
 Execution::Execution(StackPool& stacks, std::uint32_t max_steps)
@@ -104,6 +120,11 @@ OpRecord Execution::step(OpKind kind, ObjectId obj, Access access, const char* l
                          SourceLoc loc) {
   if (current_ == kNoTask) called_outside_a_task(label, loc);
   Task& t = tasks_[current_];
+  if (moves_without_yield(t, kind, obj)) {
+    t.scheduled_for = obj;
+    append(kind, obj, access, label, loc, false).moved = true;
+    return {*this, trace_.size() - 1};
+  }
   t.pending = kind;
   t.pending_object = obj;
   t.pending_label = label;
@@ -114,8 +135,45 @@ OpRecord Execution::step(OpKind kind, ObjectId obj, Access access, const char* l
   Task& now = tasks_[current_];
   now.unfolded = trace_.size();  // others' entries since are not its history
   now.scheduled_for = obj;
+  now.phase = kind == OpKind::LockAcquire || kind == OpKind::Resume ? Phase::Moves : Phase::Fresh;
   append(kind, obj, access, label, loc, true);
   return {*this, trace_.size() - 1};
+}
+
+// Lipton's reduction (movers): a lock release commutes with every operation
+// of another task before it (none touches a held lock; a failed trylock of it
+// sees it held one point earlier as well), so it needs no scheduling point of
+// its own (unless another task is about to trylock it, which would see it
+// held only then). A successful acquisition commutes with every operation of another
+// task after it, and so does a Resume (the task only starts to run: the wake
+// that made it runnable happened already), so the task's next operation may
+// follow either at once, unless that operation may block or waits for others
+// (another acquisition, whose order against others' makes lock-order
+// deadlocks; a trylock; a sleep). So between two scheduling points a task runs
+// `acquire op release*`, `resume op release*` or `op release*`.
+// Another task stopped right before a trylock of `lock`: it could see the
+// lock held only while this task holds it, so the release must not move.
+bool Execution::trylock_pending(ObjectId lock) const {
+  for (TaskId u = 0; u < tasks_.size(); ++u)
+    if (u != current_ && tasks_[u].status == TaskStatus::Runnable &&
+        tasks_[u].pending == OpKind::LockTry && tasks_[u].pending_object == lock)
+      return true;
+  return false;
+}
+
+bool Execution::moves_without_yield(Task& t, OpKind kind, ObjectId obj) {
+  if (!reduction_) return false;
+  // Releasing a lock the task does not hold is a bug that others' order decides.
+  if (kind == OpKind::LockRelease) {
+    if (objects_[obj].owner != current_ || trylock_pending(obj)) return false;
+    t.phase = Phase::Committed;  // after a left mover, only left movers follow
+    return true;
+  }
+  if (t.phase != Phase::Moves || kind == OpKind::LockAcquire || kind == OpKind::LockTry ||
+      kind == OpKind::Resume)
+    return false;
+  t.phase = Phase::Committed;
+  return true;
 }
 
 OpRecord Execution::record(OpKind kind, ObjectId obj, Access access, const char* label,
@@ -247,6 +305,7 @@ void Execution::fold_history(TaskId t) {
   Task& task = tasks_[t];
   for (std::size_t i = task.unfolded; i < trace_.size(); ++i) {
     const TraceEntry& e = trace_[i];
+    if (!folded_into_history(e.kind)) continue;
     std::uint64_t h = fold(task.history, static_cast<std::uint64_t>(e.kind) << 32 | e.object);
     task.history = fold(fold(h, static_cast<std::uint64_t>(e.a)), static_cast<std::uint64_t>(e.b));
   }
@@ -257,10 +316,31 @@ void Execution::fold_history(TaskId t) {
 void Execution::retally_task(TaskId t) {
   Task& task = tasks_[t];
   remove_term(fingerprint_, task.term);
-  task.term = fingerprint_term(
-      kTaskSalt ^ t,
-      fold(task.history, static_cast<std::uint64_t>(task.status) | task.events << 8));
+  const std::uint64_t status = static_cast<std::uint64_t>(task.status) | task.events << 8 |
+                               static_cast<std::uint64_t>(task.woke_by) << 16 |
+                               std::uint64_t{task.wrote_since_mark} << 24;
+  task.term = fingerprint_term(kTaskSalt ^ t, fold(task.history, status));
   add_term(fingerprint_, task.term);
+}
+
+std::uint64_t Execution::task_state() {
+  fold_history(current_);
+  return tasks_[current_].history;
+}
+
+void Execution::declare_task_state(std::uint64_t summary, SourceLoc loc) {
+  if (!abstraction_) return;
+  if (current_ == kNoTask) called_outside_a_task("declare_task_state", loc);
+  Task& task = tasks_[current_];
+  task.history = fold(site_hash(loc), summary);
+  task.unfolded = trace_.size();  // what came before is in `summary`
+  retally_task(current_);
+}
+
+void Execution::mark_writes(TaskId t) {
+  if (!tasks_[t].wrote_since_mark) return;
+  tasks_[t].wrote_since_mark = false;
+  retally_task(t);
 }
 
 void Execution::raise(Finding f) {
@@ -352,6 +432,7 @@ void Execution::run(Scheduler& scheduler, Program& program) {
 }
 
 void Execution::end_with_nothing_enabled(Program& program) {
+  quiescent_ = true;
   bool all_finished = true;
   for (const Task& t : tasks_) all_finished = all_finished && t.status == TaskStatus::Finished;
   if (all_finished) {
@@ -418,6 +499,7 @@ void Execution::reset() {
   previous_ = kNoTask;
   event_sleepers_ = 0;
   cut_ = false;
+  quiescent_ = false;
   current_ = kNoTask;
 }
 

@@ -85,10 +85,12 @@ class Execution {
   // Guarded data is also checked for data races (checker/race.hpp).
   OpRecord access(OpKind kind, ObjectId obj, Access access, const char* label, SourceLoc loc) {
     const ObjectId guard = objects_[obj].guard;
-    if (access != Access::Read) ++tasks_[current_].writes;
+    if (access != Access::Read) note_write();
     if (guard == kNoObject) return step(kind, obj, access, label, loc);
-    OpRecord op = objects_[guard].owner == current_ ? record(kind, obj, access, label, loc)
-                                                    : step(kind, obj, access, label, loc);
+    const bool held = objects_[guard].owner == current_;
+    OpRecord op =
+        held ? record(kind, obj, access, label, loc) : step(kind, obj, access, label, loc);
+    trace_[op.index()].guarded = held;
     if (races_.active()) check_race(obj, access != Access::Read, op.index());
     return op;
   }
@@ -115,6 +117,34 @@ class Execution {
       check_observe(obj, loc);
   }
   void set_checked(bool on) { checked_ = on; }
+
+  // --- What a task carries (the state abstraction) ---
+  // A task's part of the state is where it is and the values it carries
+  // across scheduling points. By default that is its whole history (every
+  // operation and result since it started): sound, since tasks are
+  // deterministic, but two interleavings that bring a task to the same place
+  // with the same values never merge. A model that knows better declares it:
+  // from here on, everything the current task carries from its past is
+  // `summary` (its locals that its future depends on, beside shared state),
+  // at this site. Unsound if `summary` leaves out such a value: the
+  // differential tests compare every model with and without it. Ignored while
+  // set_abstraction(false) (the search then hashes histories).
+  void declare_task_state(std::uint64_t summary, SourceLoc loc = SourceLoc::current());
+  // What the current task carries now, summarised: a primitive that declares
+  // its own loop state folds it on top of this, taken on entry (its caller's
+  // locals are whatever the caller carried then).
+  std::uint64_t task_state();
+  void set_abstraction(bool on) { abstraction_ = on; }
+  bool abstraction() const { return abstraction_; }
+  // The wasted-wakeup rule's memory (kernel sched.cpp): a mark taken when a
+  // task is woken, and whether the task wrote shared data since. A bit, not a
+  // count, so that it merges in the state.
+  void mark_writes(TaskId t);
+  bool wrote_since_mark(TaskId t) const { return tasks_[t].wrote_since_mark; }
+  // Lipton reduction (execution.cpp, moves_without_yield): no scheduling
+  // point before a lock release or right after a lock acquisition. Off: every
+  // step is a scheduling point (the reference the differential tests use).
+  void set_reduction(bool on) { reduction_ = on; }
   // Lock objects: acquisition waits while another task holds it.
   void lock(ObjectId lock, const char* label, SourceLoc loc);
   void unlock(ObjectId lock, const char* label, SourceLoc loc);
@@ -173,6 +203,9 @@ class Execution {
   SourceLoc pending_loc(TaskId t) const { return tasks_[t].pending_loc; }
   const Finding& finding() const { return finding_; }
   bool cut() const { return cut_; }
+  // It ended because nothing could run on (every task returned, sleeps or
+  // waits for a held lock), not at a finding raised mid-run or a bound.
+  bool quiescent() const { return quiescent_; }
   std::uint32_t steps() const { return steps_; }
   const Fingerprint& fingerprint() const { return fingerprint_; }
 
@@ -186,6 +219,10 @@ class Execution {
   void reset();
 
  private:
+  // Where a task is in its run since its last scheduling point (reduction).
+  // Moves: it began with an acquisition or a Resume (the next operation may
+  // follow at once); Committed: that operation happened.
+  enum class Phase : std::uint8_t { Fresh, Moves, Committed };
   struct Task {
     std::string name;
     std::uint32_t group = 0;
@@ -203,9 +240,11 @@ class Execution {
     ObjectId last_wait_queue = kNoObject;
     ObjectId object = kNoObject;
     int exit_code = 0;
-    std::uint32_t writes = 0;  // writes to shared data so far: a woken task's progress
-    unsigned events = 0;       // while Sleeping: bits of the WakeEvents that may end it
+    std::uint32_t writes = 0;       // writes to shared data so far
+    bool wrote_since_mark = false;  // a write since mark_writes() (part of its state)
+    unsigned events = 0;            // while Sleeping: bits of the WakeEvents that may end it
     WakeEvent woke_by = WakeEvent::None;
+    Phase phase = Phase::Fresh;
     Fingerprint term;
   };
   struct Object {
@@ -234,6 +273,16 @@ class Execution {
   TraceEntry& append(OpKind kind, ObjectId obj, Access access, const char* label, SourceLoc loc,
                      bool scheduling_point);
   void fold_history(TaskId t);
+  bool moves_without_yield(Task& t, OpKind kind, ObjectId obj);
+  bool trylock_pending(ObjectId lock) const;
+  void note_write() {
+    Task& t = tasks_[current_];
+    ++t.writes;
+    if (!t.wrote_since_mark) {
+      t.wrote_since_mark = true;
+      retally_task(current_);
+    }
+  }
   void retally_task(TaskId t);
   void set_owner(ObjectId lock, TaskId owner);
   void check_observe(ObjectId obj, SourceLoc loc);
@@ -255,7 +304,10 @@ class Execution {
   Finding finding_;
   std::uint32_t steps_ = 0;
   bool cut_ = false;
+  bool quiescent_ = false;
   bool checked_ = false;
+  bool abstraction_ = true;
+  bool reduction_ = true;
   RaceDetector races_;  // active only when some data declares a guard
   ChoiceFamilies choices_;
   Fingerprint race_term_;

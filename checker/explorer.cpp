@@ -51,6 +51,8 @@ SearchResult explore(Program& program, Scheduler& scheduler, const SearchLimits&
   Execution ex(stacks, limits.max_steps);
   ex.set_checked(limits.checked);
   ex.set_choices(limits.choices);
+  ex.set_abstraction(limits.abstraction);
+  ex.set_reduction(limits.reduction);
   while (result.stats.executions < limits.max_executions) {
     if (limits.cancel != nullptr && *limits.cancel != 0) {
       result.interrupted = true;

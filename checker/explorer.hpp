@@ -27,6 +27,12 @@ struct SearchLimits {
   // Checked mode (Execution::observe): every wrapper's read of shared state is
   // verified to happen inside its operation.
   bool checked = checked_mode_default();
+  // The state abstraction: what each task declares it carries
+  // (Execution::declare_task_state). Off: every task's whole history.
+  bool abstraction = true;
+  // Lipton reduction (Execution::set_reduction). Off: every step of every
+  // task is a scheduling point; the differential tests' reference.
+  bool reduction = true;
   ChoiceFamilies choices = {};  // timers, signals, spurious wakeups the environment may use
   // false: go on after an execution with a finding (SearchResult::failure still
   // holds the first one), so the search visits every execution it would visit

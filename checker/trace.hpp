@@ -18,7 +18,12 @@ struct TraceEntry {
   OpKind kind = OpKind::Note;
   Access access = Access::None;
   bool scheduling_point = false;  // the scheduler chose to run `task` just before it
-  std::int64_t a = 0;             // result or argument; meaning per OpKind (event.hpp)
+  bool guarded = false;           // data access made holding the object's declared guard
+  // A step the reduction ran without a scheduling point of its own (a lock
+  // release, or the operation right after an acquisition or a Resume):
+  // visible to others all the same, unlike a record().
+  bool moved = false;
+  std::int64_t a = 0;  // result or argument; meaning per OpKind (event.hpp)
   std::int64_t b = 0;
   const char* label = "";  // the facade's name: "spin_lock", "prepare_to_wait", ...
   SourceLoc loc;

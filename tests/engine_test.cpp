@@ -245,36 +245,4 @@ TEST(Engine, AnAccessUnderTheWrongLockIsADataRace) {
   STRCMP_CONTAINS("holding a", f.explanation.c_str());
 }
 
-// DESIGN.md §5: a reduction is trusted only when it reaches every outcome plain
-// DFS reaches. Outcomes here: the fingerprints of all terminal states.
-TEST_GROUP(SearchDifferential){};
-
-TEST(SearchDifferential, CachingReachesEveryEndPlainDfsReachesOnW1) {
-  for (const char* variant : {"ok", "nowake", "herd"}) {
-    auto plain_program = find_model("boundedq")->make(variant, Workload{1, 1, 2, 1});
-    auto cached_program = find_model("boundedq")->make(variant, Workload{1, 1, 2, 1});
-    struct Ends final : Program {
-      explicit Ends(Program& inner) : p(inner) {}
-      void setup(Execution& ex) override { p.setup(ex); }
-      std::string work_left(const Execution& ex, TaskId t, ObjectId wq) const override {
-        return p.work_left(ex, t, wq);
-      }
-      void at_end(Execution& ex) override {
-        p.at_end(ex);
-        ends.insert({ex.fingerprint().lo, ex.fingerprint().hi});
-      }
-      Program& p;
-      std::set<std::pair<std::uint64_t, std::uint64_t>> ends;
-    } plain(*plain_program), cached(*cached_program);
-    DfsScheduler a(false), b(true);
-    const SearchResult ra = explore(plain, a, SearchLimits{});
-    const SearchResult rb = explore(cached, b, SearchLimits{});
-    CHECK_TEXT(ra.stats.exhausted && rb.stats.exhausted, variant);
-    CHECK_TEXT(!ra.failure && !rb.failure, variant);
-    CHECK_TEXT(rb.stats.executions * 100 < ra.stats.executions, variant);
-    CHECK_TEXT(!plain.ends.empty(), variant);
-    CHECK_TEXT(plain.ends == cached.ends, variant);
-  }
-}
-
 }  // namespace wakecheck

@@ -78,6 +78,24 @@ TEST(Fuzz, SeededProgramsAgreeUnderEverySearch) {
     CHECK_TEXT(r.programs_with.count(kind) == 1, kind);
 }
 
+// 700 more programs, its own CTest test so that it runs beside the first 300:
+// with them, 1,000 generated programs hold the state abstraction and the
+// reduction to plain DFS in every `make test`.
+TEST_GROUP(FuzzMore){};
+
+TEST(FuzzMore, SevenHundredMoreProgramsAgreeUnderEverySearch) {
+  CampaignOptions options;
+  options.first_seed = 301;
+  options.count = 700;
+  options.oracle.max_executions = 10'000;
+  const CampaignResult r = run_campaign(options);
+  std::string failures;
+  for (const Failure& f : r.failures) failures += failure_report(f);
+  CHECK_TEXT(r.failures.empty(), failures.c_str());
+  UNSIGNED_LONGS_EQUAL(700, r.programs);
+  CHECK_TEXT(r.discarded * 2 < r.programs, closing_line(options, r).c_str());
+}
+
 TEST_GROUP(FuzzParts){};
 
 TEST(FuzzParts, TheReaderSetterLeakIsFoundAndEverySearchAgrees) {

@@ -178,9 +178,15 @@ inline SearchResult run_lowest_first(Program& p) {
   return explore(p, s, SearchLimits{});
 }
 
-inline SearchResult run_replay(KernelProgram& p, std::vector<TaskId> decisions) {
+// The decisions are written against every step being a scheduling point (no
+// reduction): a test names each interleaving it means, step by step.
+// `reduction`: replays decisions a reduced search recorded.
+inline SearchResult run_replay(KernelProgram& p, std::vector<TaskId> decisions,
+                               bool reduction = false) {
   ReplayScheduler s(std::move(decisions), p.task_names());
-  return explore(p, s, SearchLimits{});
+  SearchLimits limits;
+  limits.reduction = reduction;
+  return explore(p, s, limits);
 }
 
 inline SearchResult run_dfs(Program& p, bool state_caching = true) {

@@ -1082,7 +1082,7 @@ TEST(Determinism, ReplayOfAFailureGivesTheIdenticalTrace) {
 
   KernelProgram q;
   build_sleep_on_race(q);
-  const SearchResult replayed = run_replay(q, found.failure->decisions);
+  const SearchResult replayed = run_replay(q, found.failure->decisions, true);
   STRCMP_EQUAL("", replayed.problem.c_str());
   STRCMP_EQUAL("lost-wakeup", kind_of(replayed));
   UNSIGNED_LONGS_EQUAL(1, replayed.stats.executions);

@@ -17,9 +17,10 @@ namespace {
 // The task's object hash: its state, pending signal and what it may still
 // receive from the environment (which decides the choices offered later).
 void rehash_task(task_struct* p) {
+  const std::uint64_t woken_from = p->woken_from ? std::uint64_t{p->woken_from->id} + 1 : 0;
   p->k->ex().set_hash(p->obj, p->state | (p->sigpending ? 1u : 0u) << 8 |
                                   std::uint64_t{p->signals_left} << 16 |
-                                  std::uint64_t{p->spurious_left} << 24);
+                                  std::uint64_t{p->spurious_left} << 24 | woken_from << 32);
 }
 
 void set_state(task_struct* p, unsigned state) {
@@ -136,11 +137,18 @@ void __set_current_state(task_struct* current, unsigned state, SourceLoc loc) {
 
 // A task woken from a wait queue that goes back to sleep on it without having
 // written any shared data found its condition still false: a wasted wakeup.
+void set_woken_from(task_struct* p, wait_queue_head* wq) {
+  if (p->woken_from == wq) return;
+  p->woken_from = wq;
+  rehash_task(p);
+}
+
 void count_wasted_wakeup(task_struct* p, SourceLoc loc) {
-  wait_queue_head* wq = std::exchange(p->woken_from, nullptr);
+  wait_queue_head* wq = p->woken_from;
   if (wq == nullptr) return;
+  set_woken_from(p, nullptr);
   Execution& ex = p->k->ex();
-  if (ex.writes(p->pid) != p->writes_at_wake) return;
+  if (ex.wrote_since_mark(p->pid)) return;
   if (std::find(p->queued_on.begin(), p->queued_on.end(), wq) == p->queued_on.end()) return;
   ex.wasted_wakeup(wq->id);
   ex.record(OpKind::WastedWakeup, wq->id, Access::None, "wasted wakeup", loc)

@@ -37,13 +37,13 @@ struct task_struct {
   // per entry). Entries live on the task's stack, so one still linked when it
   // returns dangles. Reserved at creation: no allocation when queueing.
   std::vector<struct wait_queue_head*> queued_on;
-  // Set when a wake_up walk of a wait queue woke this task: which queue, the
-  // trace entry of the wake, and how many shared writes the task had made. If
-  // it calls schedule() again while still queued there, with no write since,
-  // it found nothing to do: a wasted wakeup.
+  // Set when a wake_up walk of a wait queue woke this task: which queue and
+  // the trace entry of the wake (for the report only). If
+  // it calls schedule() again while still queued there, with no write since
+  // (Execution::mark_writes), it found nothing to do: a wasted wakeup. Part
+  // of the task's object hash: it decides a future count.
   struct wait_queue_head* woken_from = nullptr;
   std::uint32_t woken_at = 0;
-  std::uint32_t writes_at_wake = 0;
   // A signal is pending (send_sig, or one the environment sent during an
   // interruptible sleep); signals_left / spurious_left: how many more the
   // environment may send this task in one execution (a bound on the search).
@@ -51,6 +51,9 @@ struct task_struct {
   std::uint8_t signals_left = 1;
   std::uint8_t spurious_left = 1;
 };
+
+// Sets task_struct::woken_from and the task's object hash with it.
+void set_woken_from(task_struct* p, struct wait_queue_head* wq);
 
 // signal_pending() and signal_pending_state() (include/linux/sched/signal.h).
 inline bool signal_pending(const task_struct* p) {

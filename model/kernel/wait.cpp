@@ -197,9 +197,9 @@ int default_wake_function(wait_queue_entry* wq_entry, unsigned mode, int, void* 
   const int woke = try_to_wake_up(p, mode, k->loc);
   if (woke) {  // remember the wake, to tell a wasted one (sched.cpp)
     Execution& ex = p->k->ex();
-    p->woken_from = k->wq;
+    set_woken_from(p, k->wq);
     p->woken_at = static_cast<std::uint32_t>(ex.trace().size());  // its Wake entry
-    p->writes_at_wake = ex.writes(p->pid);
+    ex.mark_writes(p->pid);
   }
   return woke;
 }

@@ -180,7 +180,7 @@ long ___wait_event(wait_queue_head* wq, Cond cond, unsigned state, bool exclusiv
     if (held && timed && ret == 0) ret = 1;
     if (held || (timed && ret == 0)) break;
     if ((state & TASK_INTERRUPTIBLE) && intr) {
-      current->woken_from = nullptr;
+      set_woken_from(current, nullptr);
       return intr;
     }
     if (timed)
@@ -188,7 +188,7 @@ long ___wait_event(wait_queue_head* wq, Cond cond, unsigned state, bool exclusiv
     else
       schedule(current, loc);
   }
-  current->woken_from = nullptr;  // its condition held: the last wake was not wasted
+  set_woken_from(current, nullptr);  // its condition held: the last wake was not wasted
   finish_wait(wq, &wait, loc);
   return timed ? ret : 0;
 }
@@ -257,7 +257,7 @@ void wait_event_lock_irq(wait_queue_head* wq, Cond cond, spinlock_t* lock,
     schedule(current, loc);
     spin_lock_irq(lock, loc);
   }
-  current->woken_from = nullptr;  // its condition held: the last wake was not wasted
+  set_woken_from(current, nullptr);  // its condition held: the last wake was not wasted
   finish_wait(wq, &wait, loc);
 }
 

@@ -58,8 +58,11 @@ std::int64_t remove(world& w, task_struct* current) {
 // Q-ok: while full, enqueue (exclusive) before unlocking, then sleep.
 int produce_ok(world& w, task_struct* current, std::int64_t item, Variant v) {
   boundedq* q = &w.q;
+  const std::uint64_t entry = w.k.ex().task_state();
   spin_lock(&q->l);
-  while (q->len.load() == q->max) {
+  for (;;) {
+    w.k.ex().declare_task_state(entry);  // each retry starts alike: only l is held
+    if (q->len.load() != q->max) break;
     wait_queue_entry wait = DEFINE_WAIT(current);
     prepare_to_wait_exclusive(&q->producers_wq, &wait, TASK_UNINTERRUPTIBLE);
     spin_unlock(&q->l);
@@ -95,8 +98,11 @@ int produce_leak(world& w, task_struct* current, std::int64_t item) {
 // Q-ok consumer (exclusive waiters); B-herd waits non-exclusively.
 std::int64_t consume_ok(world& w, task_struct* current, Variant v) {
   boundedq* q = &w.q;
+  const std::uint64_t entry = w.k.ex().task_state();
   spin_lock(&q->l);
-  while (q->len.load() == 0) {
+  for (;;) {
+    w.k.ex().declare_task_state(entry);  // each retry starts alike: only l is held
+    if (q->len.load() != 0) break;
     wait_queue_entry wait = DEFINE_WAIT(current);
     if (v == Variant::herd)
       prepare_to_wait(&q->consumers_wq, &wait, TASK_UNINTERRUPTIBLE);
@@ -118,7 +124,9 @@ namespace {
 // B-sleepon: the test and the enqueue are not atomic.
 std::int64_t consume_sleep_on(world& w, task_struct* current) {
   boundedq* q = &w.q;
+  const std::uint64_t entry = w.k.ex().task_state();
   for (;;) {
+    w.k.ex().declare_task_state(entry);
     spin_lock(&q->l);
     if (q->len.load() == 0) {
       spin_unlock(&q->l);
@@ -178,6 +186,7 @@ class boundedq_model {
  private:
   int producer(task_struct* current, int p) {
     for (int k = 0; k < workload_.items; ++k) {
+      w_.k.ex().declare_task_state(static_cast<std::uint64_t>(k));  // p is the task's own
       const std::int64_t item = w_.log.item(p, k);
       const int err = variant_ == Variant::leak ? produce_leak(w_, current, item)
                       : is_seed(variant_)       ? produce_seed(w_, current, item, variant_)
@@ -191,11 +200,14 @@ class boundedq_model {
     if (is_seed(variant_)) {
       // The seed's consume() processes the item itself; -EAGAIN: it took none
       // (its `goto out`), and the kernel thread calls it again.
-      for (int taken = 0; taken < share;)
+      for (int taken = 0; taken < share;) {
+        w_.k.ex().declare_task_state(static_cast<std::uint64_t>(taken));
         if (consume_seed(w_, current, variant_) == 0) ++taken;
+      }
       return 0;
     }
     for (int i = 0; i < share; ++i) {
+      w_.k.ex().declare_task_state(static_cast<std::uint64_t>(i));
       const std::int64_t item = variant_ == Variant::sleep_on ? consume_sleep_on(w_, current)
                                                               : consume_ok(w_, current, variant_);
       w_.log.deliver(item, current, SourceLoc::current());

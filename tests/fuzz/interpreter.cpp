@@ -219,6 +219,9 @@ void perform(FuzzWorld& w, const Instr& in, Registers& r) {
 int run_task(FuzzWorld& w, task_struct* current, const std::vector<Instr>& code) {
   Registers r = {0, 0};
   for (std::size_t pc = 0; pc < code.size(); ++pc) {
+    // All this task carries into the next instruction: where it is, its registers.
+    w.k.ex().declare_task_state(
+        fold(fold(pc, static_cast<std::uint64_t>(r[0])), static_cast<std::uint64_t>(r[1])));
     const Instr& in = code[pc];
     if (in.op == Op::If) {
       if (!compare(in, r[in.reg])) pc += in.skip;

@@ -1,8 +1,9 @@
 // Runs a FuzzProgram on the real kernel model: a Program whose tasks
 // interpret their instruction lists. Everything a task keeps across
-// scheduling points (its program counter, its registers, the condition it is
-// waiting for) is a function of the results of the operations it performed,
-// so the engine's per-task history stays a sound stand-in for its state.
+// scheduling points is its program counter and its registers (the condition
+// it waits for is its instruction's), which it declares before every
+// instruction (Execution::declare_task_state); the differential oracle
+// compares that abstraction with whole histories.
 #pragma once
 
 #include <memory>

@@ -31,6 +31,14 @@ SearchLimits limits_of(const OracleOptions& o, std::uint64_t executions) {
   return l;
 }
 
+// The reference: every step a scheduling point, every task's whole history.
+SearchLimits reference_limits(const OracleOptions& o, std::uint64_t executions) {
+  SearchLimits l = limits_of(o, executions);
+  l.abstraction = false;
+  l.reduction = false;
+  return l;
+}
+
 OracleResult disagree(std::string check, std::string detail) {
   OracleResult r;
   r.verdict = Verdict::Disagree;
@@ -58,11 +66,10 @@ std::optional<OracleResult> compare(const std::string& name, const Outcomes& bas
     return disagree("findings", fmt::format("only plain dfs found:\n{}only {} found:\n{}",
                                             only_in(base.findings, other.findings), name,
                                             only_in(other.findings, base.findings)));
-  if (base.result.stats.max_wasted != other.result.stats.max_wasted)
-    return disagree("waste",
-                    fmt::format("the worst execution wasted {} wakeups under plain dfs, "
-                                "{} under {}",
-                                base.result.stats.max_wasted, other.result.stats.max_wasted, name));
+  if (base.worst_waste != other.worst_waste)
+    return disagree("waste", fmt::format("the worst execution wasted {} wakeups under plain dfs, "
+                                         "{} under {}",
+                                         base.worst_waste, other.worst_waste, name));
   if (base.ends != other.ends)
     return disagree(
         "ends", fmt::format("only plain dfs reached:\n{}only {} reached:\n{}",
@@ -80,7 +87,8 @@ std::string explain(const FuzzProgram& p, const OracleOptions& options, const Re
       ends ? first_only_in(base.ends, other.ends) : first_only_in(base.findings, other.findings);
   if (!base_only.empty()) {
     DfsScheduler plain(false);
-    return "an execution of plain dfs that met it:\n" + witness(p, plain, limits, base_only);
+    return "an execution of plain dfs that met it:\n" +
+           witness(p, plain, reference_limits(options, options.max_executions), base_only);
   }
   const std::string other_only =
       ends ? first_only_in(other.ends, base.ends) : first_only_in(other.findings, base.findings);
@@ -103,7 +111,7 @@ std::string first_difference(const std::string& a, const std::string& b) {
 // Writes `record`'s schedule file, reads it back and replays it; "" when the
 // replayed trace is byte-identical.
 std::string replay_difference(const FuzzProgram& p, const ExecutionRecord& record,
-                              const OracleOptions& o) {
+                              const SearchLimits& limits) {
   InterpretedProgram program(p);
   ScheduleFile sf;
   sf.scenario_file = "fuzz";
@@ -124,8 +132,8 @@ std::string replay_difference(const FuzzProgram& p, const ExecutionRecord& recor
   }
   ReplayScheduler replay(back.decisions, program.task_names());
   std::optional<ExecutionRecord> again;
-  const SearchResult r = explore(program, replay, limits_of(o, 1),
-                                 [&again](const Execution& ex) { again = ex.snapshot(); });
+  const SearchResult r =
+      explore(program, replay, limits, [&again](const Execution& ex) { again = ex.snapshot(); });
   if (!r.problem.empty()) return r.problem;
   if (!again) return "the replay ran no execution";
   const std::string want = format_trace(record, kFuzzIdentity);
@@ -133,10 +141,13 @@ std::string replay_difference(const FuzzProgram& p, const ExecutionRecord& recor
   return want == got ? "" : first_difference(want, got);
 }
 
+// `reference`: the search ran under reference_limits(), and so does the replay.
 std::optional<OracleResult> check_replays(const FuzzProgram& p, const std::string& name,
-                                          const Outcomes& o, const OracleOptions& options) {
+                                          const Outcomes& o, const OracleOptions& options,
+                                          bool reference = false) {
+  const SearchLimits limits = reference ? reference_limits(options, 1) : limits_of(options, 1);
   for (const auto& [key, record] : o.first) {
-    const std::string diff = replay_difference(p, record, options);
+    const std::string diff = replay_difference(p, record, limits);
     if (!diff.empty())
       return disagree("replay", fmt::format("{}'s first execution with {} does not replay: {}\n{}",
                                             name, key, diff, format_trace(record, kFuzzIdentity)));
@@ -241,7 +252,7 @@ OracleResult check_program(const FuzzProgram& p, const OracleOptions& options,
     return ok;
   }
   DfsScheduler plain(false);
-  const Outcomes base = search(p, plain, limits_of(options, options.max_executions));
+  const Outcomes base = search(p, plain, reference_limits(options, options.max_executions));
   if (auto bad = engine_problem("plain dfs", base)) return *bad;
   ok.executions = base.result.stats.executions;
   ok.findings = base.findings;
@@ -249,7 +260,7 @@ OracleResult check_program(const FuzzProgram& p, const OracleOptions& options,
     ok.verdict = Verdict::Discarded;
     return ok;
   }
-  if (auto bad = check_replays(p, "plain dfs", base, options)) return *bad;
+  if (auto bad = check_replays(p, "plain dfs", base, options, true)) return *bad;
   for (const Reduction& reduction : under_test) {
     const std::uint64_t budget = options.max_executions * reduction.budget_factor;
     const std::unique_ptr<Scheduler> scheduler = reduction.make();

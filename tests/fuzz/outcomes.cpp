@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <optional>
 
 #include "checker/execution.hpp"
@@ -57,15 +58,31 @@ std::string end_state(const Execution& ex) {
   return out;
 }
 
+// A finding raised mid-execution stops it at a point that depends on where
+// the search puts scheduling points (the reduction puts fewer), so only
+// states where nothing could run on are compared.
+bool terminal(const Execution& ex) {
+  return ex.quiescent();
+}
+
 }  // namespace
 
 Outcomes search(const FuzzProgram& p, Scheduler& s, const SearchLimits& limits) {
   InterpretedProgram program(p);
+  return search_program(program, s, limits);
+}
+
+Outcomes search_program(Program& program, Scheduler& s, const SearchLimits& limits) {
   Outcomes o;
   o.result = explore(program, s, limits, [&o](const Execution& ex) {
     if (ex.cut()) return;
     const std::string key = finding_key(ex);
-    o.ends.insert(key + "\n" + end_state(ex));
+    o.ends.insert(key + "\n" + (terminal(ex) ? end_state(ex) : "(stopped mid-execution)\n"));
+    if (terminal(ex)) {
+      std::uint32_t wasted = 0;
+      for (ObjectId obj = 0; obj < ex.object_count(); ++obj) wasted += ex.wasted(obj);
+      o.worst_waste = std::max(o.worst_waste, wasted);
+    }
     if (ex.finding() && o.findings.insert(key).second) o.first.emplace(key, ex.snapshot());
   });
   return o;
@@ -92,7 +109,9 @@ std::string witness(const FuzzProgram& p, Scheduler& s, const SearchLimits& limi
   explore(program, s, limits, [&](const Execution& ex) {
     if (found || ex.cut()) return;
     const std::string key = finding_key(ex);
-    if (key == item || key + "\n" + end_state(ex) == item) found = ex.snapshot();
+    if (key == item ||
+        key + "\n" + (terminal(ex) ? end_state(ex) : "(stopped mid-execution)\n") == item)
+      found = ex.snapshot();
   });
   return found ? format_trace(*found, kFuzzIdentity) : "";
 }

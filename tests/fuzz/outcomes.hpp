@@ -10,6 +10,7 @@
 #include <string>
 
 #include "checker/explorer.hpp"
+#include "checker/program.hpp"
 #include "checker/scheduler.hpp"
 #include "checker/trace.hpp"
 #include "reports/trace_report.hpp"
@@ -25,10 +26,15 @@ struct Outcomes {
   std::set<std::string> findings;  // "leaked-lock t1 l0"
   std::set<std::string> ends;      // a finding key ("none" for none), then the end state
   std::map<std::string, ExecutionRecord> first;  // the first execution with each finding
+  // The most wasted wakeups of one execution that ran until nothing could run
+  // on: one stopped at a finding stops where the scheduling points put it.
+  std::uint32_t worst_waste = 0;
 };
 
 // Runs `p` under `s`; executions the scheduler cut count for nothing.
 Outcomes search(const FuzzProgram& p, Scheduler& s, const SearchLimits& limits);
+// The same for any program (a shipped model, say).
+Outcomes search_program(Program& program, Scheduler& s, const SearchLimits& limits);
 
 // The trace of the first execution of a search that met `item` (a finding
 // key, or an end), or "" if none did.

@@ -1,0 +1,80 @@
+// The state abstraction and the reduction against the reference on every
+// shipped scenario: DFS with state caching over whole task histories and a
+// scheduling point at every step (the search the differential fuzzer holds
+// to plain DFS) must meet the same findings, the same terminal states and the
+// same worst case of wasted wakeups as the default search (each task's
+// declared state, Lipton reduction). A model that declares too little state
+// (Execution::declare_task_state) loses an outcome here.
+#include <fmt/format.h>
+
+#include <string>
+
+#include "checker/dfs.hpp"
+#include "model/model.hpp"
+#include "scenarios/scenario.hpp"
+#include "tests/fuzz/outcomes.hpp"
+
+// CppUTest last: its leak-detection macros redefine operator new.
+#include <CppUTest/TestHarness.h>
+
+namespace wakecheck {
+namespace {
+
+// Both searches must finish within it; a bigger scenario is left to the
+// scenario's own exhaustive run.
+constexpr std::uint64_t kBudget = 200'000;
+
+fuzz::Outcomes search(const Scenario& s, bool reference) {
+  SearchLimits limits = search_limits(s);
+  limits.max_executions = kBudget;
+  limits.stop_at_finding = false;
+  limits.checked = true;
+  limits.abstraction = !reference;
+  limits.reduction = !reference;
+  auto program = find_model(s.model)->make(s.variant, s.params);
+  DfsScheduler dfs(true);
+  return fuzz::search_program(*program, dfs, limits);
+}
+
+std::string difference(const std::string& path, const fuzz::Outcomes& ref,
+                       const fuzz::Outcomes& got) {
+  if (ref.findings != got.findings)
+    return fmt::format("{}: findings differ\nonly the reference:\n{}only the default:\n{}", path,
+                       fuzz::only_in(ref.findings, got.findings),
+                       fuzz::only_in(got.findings, ref.findings));
+  if (ref.ends != got.ends)
+    return fmt::format("{}: terminal states differ\nonly the reference:\n{}only the default:\n{}",
+                       path, fuzz::only_in(ref.ends, got.ends), fuzz::only_in(got.ends, ref.ends));
+  if (ref.worst_waste != got.worst_waste)
+    return fmt::format("{}: worst wasted wakeups {} (reference) and {}", path, ref.worst_waste,
+                       got.worst_waste);
+  return "";
+}
+
+}  // namespace
+
+TEST_GROUP(Soundness){};
+
+TEST(Soundness, EveryShippedScenarioMeetsWhatTheReferenceMeets) {
+  int compared = 0;
+  std::string skipped;
+  for (const std::string& path : find_scenarios({"scenarios"})) {
+    const Scenario s = load_scenario(path);
+    const fuzz::Outcomes ref = search(s, true);
+    if (!ref.result.stats.exhausted) {
+      skipped += path + " ";
+      continue;
+    }
+    const fuzz::Outcomes got = search(s, false);
+    CHECK_TEXT(got.result.stats.exhausted, path.c_str());
+    const std::string diff = difference(path, ref, got);
+    CHECK_TEXT(diff.empty(), diff.c_str());
+    // The default search is the smaller one (or no bigger, on tiny scenarios).
+    CHECK_TEXT(got.result.stats.executions <= ref.result.stats.executions, path.c_str());
+    ++compared;
+  }
+  // Most scenarios are small; only the biggest workloads are left out.
+  CHECK_TEXT(compared >= 40, fmt::format("compared {}; skipped {}", compared, skipped).c_str());
+}
+
+}  // namespace wakecheck
