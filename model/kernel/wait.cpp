@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "checker/diagnose.hpp"
+#include "model/kernel/kthread.hpp"
 
 namespace wakecheck {
 namespace {
@@ -69,6 +70,14 @@ bool linked_on(const wait_queue_head* wq, const wait_queue_entry* e) {
   for (const list_head* n = wq->head.next; n != &wq->head; n = n->next)
     if (n == &e->entry) return true;
   return false;
+}
+
+// The queue e is linked on now, or nullptr. Its task's queued_on lists every
+// queue one of its entries is on.
+wait_queue_head* queue_of(const wait_queue_entry* e) {
+  for (wait_queue_head* wq : e->private_->queued_on)
+    if (linked_on(wq, e)) return wq;
+  return nullptr;
 }
 
 // Removing an entry that list_del() poisoned, or one linked on another queue
@@ -211,6 +220,28 @@ int autoremove_wake_function(wait_queue_entry* wq_entry, unsigned mode, int flag
     dequeue(k->wq, wq_entry, unlink::init, "autoremove_wake_function", k->loc);
   }
   return ret;
+}
+
+int woken_wake_function(wait_queue_entry* wq_entry, unsigned mode, int flags, void* key) {
+  wq_entry->flags |= WQ_FLAG_WOKEN;  // after smp_mb() (C): pairs with B in wait_woken()
+  return default_wake_function(wq_entry, mode, flags, key);
+}
+
+long wait_woken(wait_queue_entry* e, unsigned mode, long timeout, SourceLoc loc) {
+  task_struct* current = e->private_->k->current();
+  set_current_state(current, mode, loc);
+  wait_queue_head* wq = queue_of(e);
+  Execution& ex = current->k->ex();
+  const bool woken = (e->flags & WQ_FLAG_WOKEN) != 0;
+  ex.record(OpKind::Read, wq != nullptr ? wq->id : current->obj, Access::Read,
+            "wait_woken: WQ_FLAG_WOKEN?", loc)
+      .result(woken ? 1 : 0);
+  if (!woken && !kthread_should_stop(current, loc))
+    timeout = schedule_timeout(current, timeout, loc);
+  __set_current_state(current, TASK_RUNNING, loc);
+  e->flags &= ~WQ_FLAG_WOKEN;
+  if (wq != nullptr) rehash(wq);  // the flag is part of the queue's value
+  return timeout;
 }
 
 void init_waitqueue_entry(wait_queue_entry* wq_entry, task_struct* p) {

@@ -26,6 +26,9 @@
 namespace wakecheck {
 
 inline constexpr unsigned WQ_FLAG_EXCLUSIVE = 0x01;
+// Set by woken_wake_function() when it wakes the entry's task, cleared by
+// wait_woken() when it returns: a wake that came before the sleep is remembered.
+inline constexpr unsigned WQ_FLAG_WOKEN = 0x02;
 
 struct wait_queue_entry;
 // What __wake_up passes as `key` in this model (in Linux, a poll key): where
@@ -56,10 +59,17 @@ struct wait_queue_entry {
   list_head entry;
 };
 
+// DEFINE_WAIT_FUNC(name, function): an entry for the current task, flags 0,
+// its list node self-linked (LIST_HEAD_INIT), calling `function` when woken.
+inline wait_queue_entry DEFINE_WAIT_FUNC(task_struct* current, wait_queue_func_t function) {
+  return wait_queue_entry(current, function);
+}
 // DEFINE_WAIT(name): an entry for the current task that unlinks itself when woken.
 inline wait_queue_entry DEFINE_WAIT(task_struct* current) {
-  return wait_queue_entry(current, autoremove_wake_function);
+  return DEFINE_WAIT_FUNC(current, autoremove_wake_function);
 }
+// Sets WQ_FLAG_WOKEN, then default_wake_function: the entry stays queued.
+int woken_wake_function(wait_queue_entry* wq_entry, unsigned mode, int flags, void* key);
 // init_waitqueue_entry(): flags 0, default_wake_function.
 void init_waitqueue_entry(wait_queue_entry* wq_entry, task_struct* p);
 
@@ -88,6 +98,19 @@ void remove_wait_queue(wait_queue_head* wq_head, wait_queue_entry* wq_entry,
                        SourceLoc loc = SourceLoc::current());
 // Unlocked emptiness test: a scheduling point, and racy by design.
 bool waitqueue_active(wait_queue_head* wq_head, SourceLoc loc = SourceLoc::current());
+
+// wait_woken() (kernel/sched/wait.c), for an entry with woken_wake_function
+// that stays on its queue (add_wait_queue ... remove_wait_queue):
+//   set_current_state(mode);                          /* A */
+//   if (!(flags & WQ_FLAG_WOKEN) && !kthread_should_stop())
+//           timeout = schedule_timeout(timeout);
+//   __set_current_state(TASK_RUNNING);
+//   flags &= ~WQ_FLAG_WOKEN;                          /* B, smp_store_mb */
+// The caller tests its condition before calling it, outside any lock: a wake
+// in between has set WQ_FLAG_WOKEN, so the sleep is skipped and the caller
+// tests again. Returns what is left of `timeout` (0: it expired).
+long wait_woken(wait_queue_entry* wq_entry, unsigned mode, long timeout,
+                SourceLoc loc = SourceLoc::current());
 
 // Under the queue's lock: enqueue if not queued (head; exclusive: tail), then
 // set_current_state(state).
