@@ -58,6 +58,8 @@ const char* wake_event_word(WakeEvent e) {
       return "signal";
     case WakeEvent::Spurious:
       return "spurious";
+    case WakeEvent::Fail:
+      return "fail";
   }
   return "?";
 }

@@ -189,7 +189,14 @@ WakeEvent Execution::sleep(SourceLoc loc, unsigned events) {
 
 // Events go after the tasks, event kind by kind: ids stay ascending.
 void Execution::collect_events() {
-  if (event_sleepers_ == 0) return;  // the common case: no sleep an event may end
+  if (event_sleepers_ != 0) collect_sleep_events();
+  if (fallible_ == 0) return;  // the common case: no operation that may fail
+  for (TaskId t = 0; t < tasks_.size(); ++t)
+    if (tasks_[t].fallible && tasks_[t].status == TaskStatus::Runnable)
+      enabled_.push_back(event_id(t, WakeEvent::Fail));
+}
+
+void Execution::collect_sleep_events() {
   const bool others = !enabled_.empty();
   bool timers = false;
   for (const WakeEvent e : {WakeEvent::Timer, WakeEvent::Signal, WakeEvent::Spurious}) {
@@ -203,10 +210,31 @@ void Execution::collect_events() {
   }
 }
 
+bool Execution::step_or_fail(OpKind kind, ObjectId obj, Access access, const char* label,
+                             SourceLoc loc) {
+  if (!choices_.failures) {
+    step(kind, obj, access, label, loc);
+    return false;
+  }
+  tasks_[current_].fallible = true;
+  ++fallible_;
+  OpRecord op = step(kind, obj, access, label, loc);
+  Task& t = tasks_[current_];
+  t.fallible = false;
+  --fallible_;
+  const bool failed = std::exchange(t.woke_by, WakeEvent::None) == WakeEvent::Fail;
+  op.result(failed ? 1 : 0);
+  return failed;
+}
+
 void Execution::deliver(TaskId t, WakeEvent e) {
   static constexpr const char* kLabels[] = {"", "the timer fires", "a signal arrives",
                                             "a spurious wakeup"};
   Task& task = tasks_[t];
+  if (e == WakeEvent::Fail) {  // not asleep: it runs, and its operation fails
+    task.woke_by = e;
+    return;
+  }
   task.status = TaskStatus::Runnable;
   task.events = 0;
   --event_sleepers_;
@@ -417,6 +445,7 @@ void Execution::reset() {
   steps_ = 0;
   previous_ = kNoTask;
   event_sleepers_ = 0;
+  fallible_ = 0;
   cut_ = false;
   current_ = kNoTask;
 }

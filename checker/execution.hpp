@@ -126,6 +126,11 @@ class Execution {
   // A timer always fires eventually, so it is a choice like any task; a
   // signal or spurious wakeup is offered only while something else can run.
   WakeEvent sleep(SourceLoc loc, unsigned events = 0);
+  // A scheduling point at which, when choices().failures is on, the
+  // environment may also pick "this operation fails" (an event like a
+  // signal, offered beside the task itself). Returns true when it did; the
+  // recorded entry's result says so.
+  bool step_or_fail(OpKind kind, ObjectId obj, Access access, const char* label, SourceLoc loc);
   // Which choice families the environment may use (SearchLimits::choices).
   const ChoiceFamilies& choices() const { return choices_; }
   void set_choices(const ChoiceFamilies& c) { choices_ = c; }
@@ -206,6 +211,7 @@ class Execution {
     std::uint32_t writes = 0;  // writes to shared data so far: a woken task's progress
     unsigned events = 0;       // while Sleeping: bits of the WakeEvents that may end it
     WakeEvent woke_by = WakeEvent::None;
+    bool fallible = false;  // stopped at a step_or_fail(): a Fail event is offered
     Fingerprint term;
   };
   struct Object {
@@ -229,6 +235,7 @@ class Execution {
   void finish_task(TaskId t, int code);
   void end_with_nothing_enabled(Program& program);
   void collect_events();
+  void collect_sleep_events();
   void deliver(TaskId t, WakeEvent e);
   void record_blocked_acquisitions();
   TraceEntry& append(OpKind kind, ObjectId obj, Access access, const char* label, SourceLoc loc,
@@ -251,6 +258,7 @@ class Execution {
   TaskId current_ = kNoTask;
   TaskId previous_ = kNoTask;         // the task that took the last scheduling point
   std::uint32_t event_sleepers_ = 0;  // sleeping tasks whose sleep an event may end
+  std::uint32_t fallible_ = 0;        // tasks stopped at a step_or_fail()
   Fingerprint fingerprint_;
   Finding finding_;
   std::uint32_t steps_ = 0;
