@@ -42,6 +42,10 @@ const char* op_kind_name(OpKind kind) {
       return "lock-wait";
     case OpKind::WastedWakeup:
       return "wasted-wakeup";
+    case OpKind::GuestEnter:
+      return "guest-enter";
+    case OpKind::GuestLeave:
+      return "guest-leave";
     case OpKind::Note:
       return "note";
   }

@@ -84,6 +84,8 @@ void Execution::finish_task(TaskId t, int code) {
     if (objects_[o].owner == t) raise(leaked_lock(*this, t, o));
   tasks_[t].status = TaskStatus::Finished;
   tasks_[t].exit_code = code;
+  if (const TaskId h = tasks_[t].host; h != kNoTask && tasks_[h].guest_running == t)
+    tasks_[h].guest_running = kNoTask;
   fold_history(t);
 }
 
@@ -340,12 +342,30 @@ void Execution::collect_enabled() {
   enabled_.clear();
   for (TaskId t = 0; t < tasks_.size(); ++t) {
     const Task& task = tasks_[t];
-    if (task.status != TaskStatus::Runnable) continue;
+    if (task.status != TaskStatus::Runnable || task.guest_running != kNoTask) continue;
     if (task.pending == OpKind::LockAcquire && objects_[task.pending_object].owner != kNoTask)
       continue;
+    if (task.pending == OpKind::GuestEnter && !host_admits(task.host)) continue;
     enabled_.push_back(t);
   }
   collect_events();
+}
+
+bool Execution::host_admits(TaskId h) const {
+  const Task& host = tasks_[h];
+  return host.guest_running == kNoTask && (host.status != TaskStatus::Runnable || !host.closed);
+}
+
+void Execution::enter_guest(const char* label, SourceLoc loc) {
+  const TaskId h = tasks_[current_].host;
+  step(OpKind::GuestEnter, tasks_[h].object, Access::None, label, loc).detail(h);
+  tasks_[h].guest_running = current_;
+}
+
+void Execution::leave_guest(const char* label, SourceLoc loc) {
+  const TaskId h = tasks_[current_].host;
+  record(OpKind::GuestLeave, tasks_[h].object, Access::None, label, loc).detail(h);
+  tasks_[h].guest_running = kNoTask;
 }
 
 void Execution::run(Scheduler& scheduler, Program& program) {

@@ -131,6 +131,19 @@ class Execution {
   // signal, offered beside the task itself). Returns true when it did; the
   // recorded entry's result says so.
   bool step_or_fail(OpKind kind, ObjectId obj, Access access, const char* label, SourceLoc loc);
+  // Guests: tasks that run in place of another on its processor (the model
+  // gives them meaning: interrupt handlers). A guest's enter_guest() is a
+  // scheduling point enabled only while no guest of its host runs and the
+  // host is off its processor (sleeping, finished) or admits guests; from
+  // then until leave_guest() (or its end) the host is not enabled: it stays
+  // stopped where it was. Whether the host admits guests is a function of
+  // the host's own operations, which the model records (so its history, and
+  // the fingerprint, tell the states apart).
+  void set_host(TaskId guest, TaskId host) { tasks_[guest].host = host; }
+  void enter_guest(const char* label, SourceLoc loc);
+  void leave_guest(const char* label, SourceLoc loc);
+  void admit_guests(TaskId host, bool admit) { tasks_[host].closed = !admit; }
+  bool admits_guests(TaskId host) const { return !tasks_[host].closed; }
   // Which choice families the environment may use (SearchLimits::choices).
   const ChoiceFamilies& choices() const { return choices_; }
   void set_choices(const ChoiceFamilies& c) { choices_ = c; }
@@ -211,7 +224,10 @@ class Execution {
     std::uint32_t writes = 0;  // writes to shared data so far: a woken task's progress
     unsigned events = 0;       // while Sleeping: bits of the WakeEvents that may end it
     WakeEvent woke_by = WakeEvent::None;
-    bool fallible = false;  // stopped at a step_or_fail(): a Fail event is offered
+    bool fallible = false;           // stopped at a step_or_fail(): a Fail event is offered
+    TaskId host = kNoTask;           // a guest: the task whose processor it runs on
+    TaskId guest_running = kNoTask;  // a host: the guest running in its place
+    bool closed = false;             // a host that admits no guest now
     Fingerprint term;
   };
   struct Object {
@@ -236,6 +252,7 @@ class Execution {
   void end_with_nothing_enabled(Program& program);
   void collect_events();
   void collect_sleep_events();
+  bool host_admits(TaskId host) const;
   void deliver(TaskId t, WakeEvent e);
   void record_blocked_acquisitions();
   TraceEntry& append(OpKind kind, ObjectId obj, Access access, const char* label, SourceLoc loc,

@@ -102,6 +102,15 @@ class kernel {
   // run the same code on the same kind of data.
   task_struct* kthread_run(std::string name, std::uint32_t group,
                            std::function<int(task_struct*)> fn);
+  // request_irq(): an interrupt handler that fires `fires` times on the CPU of
+  // `cpu`, each time at a scheduling point where that CPU has interrupts
+  // enabled (model/kernel/irq.hpp). The handler's task_struct is its own, for
+  // the trace: in Linux `current` would be the interrupted task.
+  task_struct* request_irq(std::string name, std::uint32_t group, task_struct* cpu, int fires,
+                           std::function<void(task_struct*)> handler,
+                           SourceLoc loc = SourceLoc::current());
+  // True once a handler was requested: only then are interrupt states recorded.
+  bool has_irq_handlers() const { return irq_handlers_; }
 
   // The task that is running now (the kernel's `current`).
   task_struct* current() const { return tasks_[ex_->current()].get(); }
@@ -110,6 +119,7 @@ class kernel {
  private:
   Execution* ex_;
   std::vector<std::unique_ptr<task_struct>> tasks_;
+  bool irq_handlers_ = false;
 };
 
 // set_current_state(): a scheduling point; __set_current_state is the same here
