@@ -15,6 +15,22 @@
 //
 // Either the sleeper's test sees the condition, or the waker's walk sees the
 // sleeper on the list: enqueueing before testing closes the window.
+//
+// clang-format off
+// | Linux rule (include/linux/wait.h, kernel/sched/wait.c)              | test                                            |
+// |---------------------------------------------------------------------|-------------------------------------------------|
+// | DECLARE_WAITQUEUE: .entry = { NULL, NULL }; init_waitqueue_entry     | WaitQueueFidelity.DeclareWaitqueueLeavesThe-    |
+// |   leaves the node alone; DEFINE_WAIT[_FUNC] links it to itself      |   EntryUnlinked, WaitWoken.DefineWaitFunc...    |
+// | prepare_to_wait queues only a list_empty() entry: a declared one is | WaitQueueFidelity.PrepareToWaitDoesNotQueue-    |
+// |   never queued, and removing it unadded list_del()s NULL            |   ADeclaredEntry, ...RemovingANeverAdded...     |
+// | prepare_to_wait/finish_wait set current's state                     | WaitQueueFidelity.PrepareToWaitSetsTheState-    |
+// |                                                                     |   OfCurrent                                     |
+// | __wake_up returns nr_exclusive - remaining (exclusive entries woken) | WaitQueueFidelity.WakeUpReturnsTheExclusive-   |
+// |                                                                     |   EntriesWoken                                  |
+// | woken_wake_function sets WQ_FLAG_WOKEN; wait_woken skips the sleep  | WaitWoken.* (tests/wait_woken_test.cpp)         |
+// |   when it is set or the thread should stop, and clears it           |                                                 |
+// clang-format on
+// The README's "Linux rules modelled" lists the rest, each with its test.
 #pragma once
 
 #include <string>
