@@ -42,6 +42,10 @@ const char* op_kind_name(OpKind kind) {
       return "lock-wait";
     case OpKind::WastedWakeup:
       return "wasted-wakeup";
+    case OpKind::GuestEnter:
+      return "guest-enter";
+    case OpKind::GuestLeave:
+      return "guest-leave";
     case OpKind::Note:
       return "note";
   }
@@ -58,6 +62,8 @@ const char* wake_event_word(WakeEvent e) {
       return "signal";
     case WakeEvent::Spurious:
       return "spurious";
+    case WakeEvent::Fail:
+      return "fail";
   }
   return "?";
 }

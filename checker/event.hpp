@@ -35,6 +35,11 @@ enum class OpKind : std::uint8_t {
   // object: the lock a task still waits for when the execution ends (it never
   // got it). Recorded at the end so that the trace shows every blocked acquisition.
   LockWait,
+  // object: the host task's object. A guest task (Execution::set_host) starts
+  // running on its host's processor: a scheduling point; b: the host.
+  GuestEnter,
+  // object: the host task's object. The guest is done; the host may run again. b: the host.
+  GuestLeave,
   Note,  // a model's remark in the trace (label says it), not an operation
 };
 

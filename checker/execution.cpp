@@ -100,6 +100,8 @@ void Execution::finish_task(TaskId t, int code) {
     if (objects_[o].owner == t) raise(leaked_lock(*this, t, o));
   tasks_[t].status = TaskStatus::Finished;
   tasks_[t].exit_code = code;
+  if (const TaskId h = tasks_[t].host; h != kNoTask && tasks_[h].guest_running == t)
+    tasks_[h].guest_running = kNoTask;
   fold_history(t);
 }
 
@@ -153,16 +155,19 @@ OpRecord Execution::step(OpKind kind, ObjectId obj, Access access, const char* l
 // `acquire op release*`, `resume op release*` or `op release*`.
 // Another task stopped right before a trylock of `lock`: it could see the
 // lock held only while this task holds it, so the release must not move.
+// So could a guest of this task (an interrupt handler on its processor),
+// which would deadlock on it there rather than wait.
 bool Execution::trylock_pending(ObjectId lock) const {
-  for (TaskId u = 0; u < tasks_.size(); ++u)
-    if (u != current_ && tasks_[u].status == TaskStatus::Runnable &&
-        tasks_[u].pending == OpKind::LockTry && tasks_[u].pending_object == lock)
-      return true;
+  for (TaskId u = 0; u < tasks_.size(); ++u) {
+    if (u == current_ || tasks_[u].status != TaskStatus::Runnable) continue;
+    if (tasks_[u].host == current_) return true;
+    if (tasks_[u].pending == OpKind::LockTry && tasks_[u].pending_object == lock) return true;
+  }
   return false;
 }
 
 bool Execution::moves_without_yield(Task& t, OpKind kind, ObjectId obj) {
-  if (!reduction_) return false;
+  if (!reduction_ || t.fallible) return false;  // a failure is offered at a point
   // Releasing a lock the task does not hold is a bug that others' order decides.
   if (kind == OpKind::LockRelease) {
     if (objects_[obj].owner != current_ || trylock_pending(obj)) return false;
@@ -247,7 +252,14 @@ WakeEvent Execution::sleep(SourceLoc loc, unsigned events) {
 
 // Events go after the tasks, event kind by kind: ids stay ascending.
 void Execution::collect_events() {
-  if (event_sleepers_ == 0) return;  // the common case: no sleep an event may end
+  if (event_sleepers_ != 0) collect_sleep_events();
+  if (fallible_ == 0) return;  // the common case: no operation that may fail
+  for (TaskId t = 0; t < tasks_.size(); ++t)
+    if (tasks_[t].fallible && tasks_[t].status == TaskStatus::Runnable)
+      enabled_.push_back(event_id(t, WakeEvent::Fail));
+}
+
+void Execution::collect_sleep_events() {
   const bool others = !enabled_.empty();
   bool timers = false;
   for (const WakeEvent e : {WakeEvent::Timer, WakeEvent::Signal, WakeEvent::Spurious}) {
@@ -261,10 +273,31 @@ void Execution::collect_events() {
   }
 }
 
+bool Execution::step_or_fail(OpKind kind, ObjectId obj, Access access, const char* label,
+                             SourceLoc loc) {
+  if (!choices_.failures) {
+    step(kind, obj, access, label, loc);
+    return false;
+  }
+  tasks_[current_].fallible = true;
+  ++fallible_;
+  OpRecord op = step(kind, obj, access, label, loc);
+  Task& t = tasks_[current_];
+  t.fallible = false;
+  --fallible_;
+  const bool failed = std::exchange(t.woke_by, WakeEvent::None) == WakeEvent::Fail;
+  op.result(failed ? 1 : 0);
+  return failed;
+}
+
 void Execution::deliver(TaskId t, WakeEvent e) {
   static constexpr const char* kLabels[] = {"", "the timer fires", "a signal arrives",
                                             "a spurious wakeup"};
   Task& task = tasks_[t];
+  if (e == WakeEvent::Fail) {  // not asleep: it runs, and its operation fails
+    task.woke_by = e;
+    return;
+  }
   task.status = TaskStatus::Runnable;
   task.events = 0;
   --event_sleepers_;
@@ -392,12 +425,30 @@ void Execution::collect_enabled() {
   enabled_.clear();
   for (TaskId t = 0; t < tasks_.size(); ++t) {
     const Task& task = tasks_[t];
-    if (task.status != TaskStatus::Runnable) continue;
+    if (task.status != TaskStatus::Runnable || task.guest_running != kNoTask) continue;
     if (task.pending == OpKind::LockAcquire && objects_[task.pending_object].owner != kNoTask)
       continue;
+    if (task.pending == OpKind::GuestEnter && !host_admits(task.host)) continue;
     enabled_.push_back(t);
   }
   collect_events();
+}
+
+bool Execution::host_admits(TaskId h) const {
+  const Task& host = tasks_[h];
+  return host.guest_running == kNoTask && (host.status != TaskStatus::Runnable || !host.closed);
+}
+
+void Execution::enter_guest(const char* label, SourceLoc loc) {
+  const TaskId h = tasks_[current_].host;
+  step(OpKind::GuestEnter, tasks_[h].object, Access::None, label, loc).detail(h);
+  tasks_[h].guest_running = current_;
+}
+
+void Execution::leave_guest(const char* label, SourceLoc loc) {
+  const TaskId h = tasks_[current_].host;
+  record(OpKind::GuestLeave, tasks_[h].object, Access::None, label, loc).detail(h);
+  tasks_[h].guest_running = kNoTask;
 }
 
 void Execution::run(Scheduler& scheduler, Program& program) {
@@ -498,6 +549,7 @@ void Execution::reset() {
   steps_ = 0;
   previous_ = kNoTask;
   event_sleepers_ = 0;
+  fallible_ = 0;
   cut_ = false;
   quiescent_ = false;
   current_ = kNoTask;

@@ -156,6 +156,24 @@ class Execution {
   // A timer always fires eventually, so it is a choice like any task; a
   // signal or spurious wakeup is offered only while something else can run.
   WakeEvent sleep(SourceLoc loc, unsigned events = 0);
+  // A scheduling point at which, when choices().failures is on, the
+  // environment may also pick "this operation fails" (an event like a
+  // signal, offered beside the task itself). Returns true when it did; the
+  // recorded entry's result says so.
+  bool step_or_fail(OpKind kind, ObjectId obj, Access access, const char* label, SourceLoc loc);
+  // Guests: tasks that run in place of another on its processor (the model
+  // gives them meaning: interrupt handlers). A guest's enter_guest() is a
+  // scheduling point enabled only while no guest of its host runs and the
+  // host is off its processor (sleeping, finished) or admits guests; from
+  // then until leave_guest() (or its end) the host is not enabled: it stays
+  // stopped where it was. Whether the host admits guests is a function of
+  // the host's own operations, which the model records (so its history, and
+  // the fingerprint, tell the states apart).
+  void set_host(TaskId guest, TaskId host) { tasks_[guest].host = host; }
+  void enter_guest(const char* label, SourceLoc loc);
+  void leave_guest(const char* label, SourceLoc loc);
+  void admit_guests(TaskId host, bool admit) { tasks_[host].closed = !admit; }
+  bool admits_guests(TaskId host) const { return !tasks_[host].closed; }
   // Which choice families the environment may use (SearchLimits::choices).
   const ChoiceFamilies& choices() const { return choices_; }
   void set_choices(const ChoiceFamilies& c) { choices_ = c; }
@@ -245,6 +263,10 @@ class Execution {
     unsigned events = 0;            // while Sleeping: bits of the WakeEvents that may end it
     WakeEvent woke_by = WakeEvent::None;
     Phase phase = Phase::Fresh;
+    bool fallible = false;           // stopped at a step_or_fail(): a Fail event is offered
+    TaskId host = kNoTask;           // a guest: the task whose processor it runs on
+    TaskId guest_running = kNoTask;  // a host: the guest running in its place
+    bool closed = false;             // a host that admits no guest now
     Fingerprint term;
   };
   struct Object {
@@ -268,6 +290,8 @@ class Execution {
   void finish_task(TaskId t, int code);
   void end_with_nothing_enabled(Program& program);
   void collect_events();
+  void collect_sleep_events();
+  bool host_admits(TaskId host) const;
   void deliver(TaskId t, WakeEvent e);
   void record_blocked_acquisitions();
   TraceEntry& append(OpKind kind, ObjectId obj, Access access, const char* label, SourceLoc loc,
@@ -300,6 +324,7 @@ class Execution {
   TaskId current_ = kNoTask;
   TaskId previous_ = kNoTask;         // the task that took the last scheduling point
   std::uint32_t event_sleepers_ = 0;  // sleeping tasks whose sleep an event may end
+  std::uint32_t fallible_ = 0;        // tasks stopped at a step_or_fail()
   Fingerprint fingerprint_;
   Finding finding_;
   std::uint32_t steps_ = 0;

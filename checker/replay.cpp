@@ -24,6 +24,8 @@ std::string ReplayScheduler::name(TaskId id) const {
       return "a signal to " + task;
     case WakeEvent::Spurious:
       return "a spurious wakeup of " + task;
+    case WakeEvent::Fail:
+      return "a failure of " + task + "'s operation";
   }
   return task;
 }

@@ -16,10 +16,12 @@ inline constexpr TaskId kNoTask = std::numeric_limits<TaskId>::max();
 inline constexpr ObjectId kNoObject = std::numeric_limits<ObjectId>::max();
 
 // A decision picks a task to run, or an event of the environment that ends a
-// sleeping task's sleep: its timer fires, a signal arrives, a spurious wakeup.
+// sleeping task's sleep: its timer fires, a signal arrives, a spurious wakeup;
+// or that makes the operation a running task stopped at fail (Execution::
+// step_or_fail: the model says which operations may fail and what it means).
 // An event is encoded above every task number (event_id), so the enabled list
 // stays one ascending list of ids, and a schedule records it like a task pick.
-enum class WakeEvent : std::uint8_t { None = 0, Timer = 1, Signal = 2, Spurious = 3 };
+enum class WakeEvent : std::uint8_t { None = 0, Timer = 1, Signal = 2, Spurious = 3, Fail = 4 };
 inline constexpr unsigned kEventShift = 28;
 constexpr TaskId event_id(TaskId t, WakeEvent e) {
   return t | static_cast<TaskId>(static_cast<TaskId>(e) << kEventShift);
@@ -30,7 +32,7 @@ constexpr TaskId task_of(TaskId id) {
 constexpr WakeEvent event_of(TaskId id) {
   return static_cast<WakeEvent>(id >> kEventShift);
 }
-// "run", "timer", "signal", "spurious": the schedule file's word for it.
+// "run", "timer", "signal", "spurious", "fail": the schedule file's word for it.
 const char* wake_event_word(WakeEvent e);
 
 // Choices other than "which task runs": families a search may explore. Each is
@@ -40,6 +42,7 @@ struct ChoiceFamilies {
   bool timeouts = true;   // a sleep with a timeout may end by its timer
   bool signals = true;    // a signal may interrupt a TASK_INTERRUPTIBLE sleep (once per task)
   bool spurious = false;  // any sleep may end with a spurious wakeup (once per task)
+  bool failures = false;  // an operation the model marks as fallible may fail (each time)
 };
 
 // Where model code performed an operation. Captured by default arguments at the

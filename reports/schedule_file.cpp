@@ -116,14 +116,15 @@ void Parser::model(ScheduleFile& s) {
   s.model_version = number<int>("the model's version");
 }
 
-// "run" (a task runs), or an event that ends a task's sleep: "timer", "signal", "spurious".
+// "run" (a task runs), or an event that ends a task's sleep: "timer", "signal",
+// "spurious", or that makes its operation fail: "fail".
 WakeEvent Parser::decision_word() {
   if (!next_line()) error(1, "unexpected end of file: expected 'run' (a decision)");
   const std::string_view w = word();
   for (const WakeEvent e :
-       {WakeEvent::None, WakeEvent::Timer, WakeEvent::Signal, WakeEvent::Spurious})
+       {WakeEvent::None, WakeEvent::Timer, WakeEvent::Signal, WakeEvent::Spurious, WakeEvent::Fail})
     if (w == wake_event_word(e)) return e;
-  error(1, fmt::format("expected 'run', 'timer', 'signal' or 'spurious', found '{}'", w));
+  error(1, fmt::format("expected 'run', 'timer', 'signal', 'spurious' or 'fail', found '{}'", w));
 }
 
 void Parser::decisions(ScheduleFile& s, std::size_t count) {

@@ -78,6 +78,9 @@ std::string describe_entry(const ExecutionRecord& r, const TraceEntry& e) {
       return fmt::format("{}({}): still waiting, never taken", e.label, obj);
     case OpKind::Note:
       return e.label;
+    case OpKind::GuestEnter:
+    case OpKind::GuestLeave:
+      return fmt::format("{} (CPU of {})", e.label, task_name(r, e.b));
     default:
       return describe_wait_queue_op(r, e);
   }

@@ -19,28 +19,71 @@ void complete_all(completion* x, SourceLoc loc) {
   spin_unlock_irqrestore(&x->wait.lock, flags, loc);
 }
 
-// do_wait_for_common(): an exclusive default_wake_function entry at the tail;
-// the lock is dropped only around schedule(), and done is tested under it.
-void wait_for_completion(completion* x, SourceLoc loc) {
+namespace {
+
+// do_wait_for_common(): an exclusive DECLARE_WAITQUEUE entry at the tail; the
+// lock is dropped only around schedule_timeout(), and done is tested under
+// it. A signal the state lets in ends the wait with -ERESTARTSYS, an expired
+// timeout with 0; a done event consumed returns what is left (at least 1).
+long wait_for_common(completion* x, long timeout, unsigned state, const char* label,
+                     SourceLoc loc) {
   task_struct* current = x->wait.lock.k->current();
-  might_sleep(current, "wait_for_completion", loc);
+  might_sleep(current, label, loc);
   spin_lock_irq(&x->wait.lock, loc);
   if (x->done.load(loc) == 0) {
     wait_queue_entry wait;
-    init_waitqueue_entry(&wait, current);  // DECLARE_WAITQUEUE
+    DECLARE_WAITQUEUE(&wait, current);
     wait.flags |= WQ_FLAG_EXCLUSIVE;
     __add_wait_queue_entry_tail(&x->wait, &wait, loc);
     do {
-      __set_current_state(current, TASK_UNINTERRUPTIBLE, loc);
+      if (signal_pending_state(state, current)) {
+        timeout = -ERESTARTSYS;
+        break;
+      }
+      __set_current_state(current, state, loc);
       spin_unlock_irq(&x->wait.lock, loc);
-      schedule(current, loc);
+      timeout = schedule_timeout(current, timeout, loc);
       spin_lock_irq(&x->wait.lock, loc);
-    } while (x->done.load(loc) == 0);
+    } while (x->done.load(loc) == 0 && timeout != 0);
     __remove_wait_queue(&x->wait, &wait, loc);
+    if (x->done.load(loc) == 0) {
+      spin_unlock_irq(&x->wait.lock, loc);
+      return timeout;
+    }
   }
   const std::int64_t done = x->done.load(loc);
   if (done != kCompleteAll) x->done.store(done - 1, loc);
   spin_unlock_irq(&x->wait.lock, loc);
+  return timeout != 0 ? timeout : 1;
+}
+
+}  // namespace
+
+void wait_for_completion(completion* x, SourceLoc loc) {
+  wait_for_common(x, MAX_SCHEDULE_TIMEOUT, TASK_UNINTERRUPTIBLE, "wait_for_completion", loc);
+}
+
+int wait_for_completion_interruptible(completion* x, SourceLoc loc) {
+  const long t = wait_for_common(x, MAX_SCHEDULE_TIMEOUT, TASK_INTERRUPTIBLE,
+                                 "wait_for_completion_interruptible", loc);
+  return t == -ERESTARTSYS ? -ERESTARTSYS : 0;
+}
+
+int wait_for_completion_killable(completion* x, SourceLoc loc) {
+  const long t =
+      wait_for_common(x, MAX_SCHEDULE_TIMEOUT, TASK_KILLABLE, "wait_for_completion_killable", loc);
+  return t == -ERESTARTSYS ? -ERESTARTSYS : 0;
+}
+
+unsigned long wait_for_completion_timeout(completion* x, unsigned long timeout, SourceLoc loc) {
+  return static_cast<unsigned long>(wait_for_common(
+      x, static_cast<long>(timeout), TASK_UNINTERRUPTIBLE, "wait_for_completion_timeout", loc));
+}
+
+long wait_for_completion_interruptible_timeout(completion* x, unsigned long timeout,
+                                               SourceLoc loc) {
+  return wait_for_common(x, static_cast<long>(timeout), TASK_INTERRUPTIBLE,
+                         "wait_for_completion_interruptible_timeout", loc);
 }
 
 bool try_wait_for_completion(completion* x, SourceLoc loc) {

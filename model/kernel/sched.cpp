@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "checker/diagnose.hpp"
+#include "model/kernel/kthread.hpp"
 #include "model/kernel/wait.hpp"
 
 namespace wakecheck {
@@ -14,13 +15,16 @@ const char* set_state_label(bool plain, unsigned state);
 
 namespace {
 
-// The task's object hash: its state, pending signal and what it may still
-// receive from the environment (which decides the choices offered later).
+// The task's object hash: its state, pending signal, stop request and what
+// it may still receive from the environment (which decides the choices
+// offered later). Task states fit in 12 bits.
 void rehash_task(task_struct* p) {
   const std::uint64_t woken_from = p->woken_from ? std::uint64_t{p->woken_from->id} + 1 : 0;
-  p->k->ex().set_hash(p->obj, p->state | (p->sigpending ? 1u : 0u) << 8 |
-                                  std::uint64_t{p->signals_left} << 16 |
-                                  std::uint64_t{p->spurious_left} << 24 | woken_from << 32);
+  p->k->ex().set_hash(
+      p->obj, p->state | std::uint64_t{p->sigpending} << 12 | std::uint64_t{p->sigkill} << 13 |
+                  std::uint64_t{p->should_stop} << 14 | std::uint64_t{p->notify_signal} << 15 |
+                  std::uint64_t{p->signals_left} << 16 | std::uint64_t{p->spurious_left} << 24 |
+                  woken_from << 32);
 }
 
 void set_state(task_struct* p, unsigned state) {
@@ -56,6 +60,25 @@ Finding atomic_context(const Execution& ex, TaskId t, ObjectId lock, const std::
   return f;
 }
 
+// An interrupt handler must never sleep: it runs on the interrupted task's
+// CPU and stack, with nothing to switch back to.
+Finding in_interrupt_finding(const Execution& ex, const task_struct* current,
+                             const std::string& what) {
+  Finding f{FindingKind::SleepInAtomic,
+            current->pid,
+            current->obj,
+            static_cast<std::uint32_t>(ex.trace().size()),
+            "",
+            ""};
+  f.summary =
+      fmt::format("interrupt handler {} {} in interrupt context", ex.task_name(current->pid), what);
+  f.explanation = fmt::format(
+      "  at {}. A handler must not sleep: hand the work to a thread (wake it, or use a "
+      "workqueue).\n",
+      where(ex.trace().back().loc));
+  return f;
+}
+
 // In Linux the entry is on the exiting task's stack: the queue keeps a
 // pointer into a dead frame, and the next wake_up walks it.
 Finding exit_while_queued(const Execution& ex, const task_struct* p) {
@@ -83,6 +106,8 @@ const char* set_state_label(bool plain, unsigned state) {
     case TASK_UNINTERRUPTIBLE:
       return plain ? "__set_current_state(TASK_UNINTERRUPTIBLE)"
                    : "set_current_state(TASK_UNINTERRUPTIBLE)";
+    case TASK_KILLABLE:
+      return plain ? "__set_current_state(TASK_KILLABLE)" : "set_current_state(TASK_KILLABLE)";
     default:
       return plain ? "__set_current_state(?)" : "set_current_state(?)";
   }
@@ -96,6 +121,8 @@ const char* task_state_name(unsigned state) {
       return "TASK_INTERRUPTIBLE";
     case TASK_UNINTERRUPTIBLE:
       return "TASK_UNINTERRUPTIBLE";
+    case TASK_KILLABLE:
+      return "TASK_KILLABLE";
     default:
       return "TASK_?";
   }
@@ -114,6 +141,7 @@ task_struct* kernel::kthread_run(std::string name, std::uint32_t group,
       [raw, f = std::move(fn)] {
         const int ret = f(raw);
         if (mark_dangling_entries(raw)) raw->k->ex().fail(exit_while_queued(raw->k->ex(), raw));
+        kthread_exited(raw, ret);
         return ret;
       },
       p->obj);
@@ -163,7 +191,7 @@ unsigned wake_events(const task_struct* p, bool timer) {
   const ChoiceFamilies& c = p->k->ex().choices();
   unsigned events = 0;
   if (timer && c.timeouts) events |= 1u << static_cast<unsigned>(WakeEvent::Timer);
-  if ((p->state & TASK_INTERRUPTIBLE) && c.signals && p->signals_left)
+  if ((p->state & (TASK_INTERRUPTIBLE | TASK_WAKEKILL)) && c.signals && p->signals_left)
     events |= 1u << static_cast<unsigned>(WakeEvent::Signal);
   if (c.spurious && p->spurious_left) events |= 1u << static_cast<unsigned>(WakeEvent::Spurious);
   return events;
@@ -174,6 +202,7 @@ unsigned wake_events(const task_struct* p, bool timer) {
 WakeEvent schedule_common(task_struct* current, bool timer, SourceLoc loc) {
   Execution& ex = current->k->ex();
   OpRecord op = ex.step(OpKind::Schedule, current->obj, Access::Read, "schedule", loc);
+  if (in_interrupt(current)) ex.fail(in_interrupt_finding(ex, current, "calls schedule()"));
   if (const ObjectId l = held_spinlock(ex, current->pid); l != kNoObject)
     ex.fail(atomic_context(ex, current->pid, l, "calls schedule()", "scheduling while atomic"));
   ex.observe(current->obj, loc);
@@ -185,7 +214,8 @@ WakeEvent schedule_common(task_struct* current, bool timer, SourceLoc loc) {
   }
   op.result(1);  // set before sleep() records its Resume
   const WakeEvent e = ex.sleep(loc, wake_events(current, timer));
-  if (e == WakeEvent::Signal) {
+  if (e == WakeEvent::Signal) {  // a killable sleep can only be ended by SIGKILL
+    current->sigkill = current->sigkill || !(current->state & TASK_INTERRUPTIBLE);
     current->sigpending = true;
     --current->signals_left;
   } else if (e == WakeEvent::Spurious) {
@@ -209,17 +239,29 @@ long schedule_timeout(task_struct* current, long timeout, SourceLoc loc) {
   return schedule_common(current, true, loc) == WakeEvent::Timer ? 0 : timeout;
 }
 
-int send_sig(int, task_struct* p, SourceLoc loc) {
+int send_sig(int sig, task_struct* p, SourceLoc loc) {
   Execution& ex = p->k->ex();
-  OpRecord op = ex.step(OpKind::WakeUp, p->obj, Access::ReadWrite, "send_sig", loc);
+  const bool fatal = sig == SIGKILL;
+  OpRecord op = ex.step(OpKind::WakeUp, p->obj, Access::ReadWrite,
+                        fatal ? "send_sig(SIGKILL)" : "send_sig", loc);
   p->sigpending = true;
+  p->sigkill = p->sigkill || fatal;
   rehash_task(p);
-  op.result(try_to_wake_up(p, TASK_INTERRUPTIBLE, loc));  // signal_wake_up()
+  // signal_wake_up(p, fatal): SIGKILL also ends a TASK_KILLABLE sleep.
+  op.result(
+      try_to_wake_up(p, fatal ? TASK_INTERRUPTIBLE | TASK_WAKEKILL : TASK_INTERRUPTIBLE, loc));
   return 0;
 }
 
 void flush_signals(task_struct* p) {
   p->sigpending = false;
+  p->sigkill = false;
+  rehash_task(p);
+}
+
+void kthread_set_should_stop(task_struct* p) {
+  p->should_stop = true;
+  p->notify_signal = true;
   rehash_task(p);
 }
 
@@ -239,6 +281,10 @@ const char* wake_miss_label(unsigned task_state, unsigned mode) {
 
 void might_sleep(task_struct* current, const char* caller, SourceLoc loc) {
   Execution& ex = current->k->ex();
+  if (in_interrupt(current)) {
+    ex.record(OpKind::Note, current->obj, Access::None, caller, loc);
+    ex.fail(in_interrupt_finding(ex, current, fmt::format("calls {}(), which may sleep,", caller)));
+  }
   const ObjectId l = held_spinlock(ex, current->pid);
   if (l == kNoObject) return;
   ex.record(OpKind::Note, current->obj, Access::None, caller, loc);

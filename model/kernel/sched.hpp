@@ -3,6 +3,7 @@
 #pragma once
 
 #include <climits>
+#include <csignal>
 #include <functional>
 #include <memory>
 #include <string>
@@ -18,6 +19,12 @@ inline constexpr unsigned TASK_RUNNING = 0x0000;
 inline constexpr unsigned TASK_INTERRUPTIBLE = 0x0001;
 inline constexpr unsigned TASK_UNINTERRUPTIBLE = 0x0002;
 inline constexpr unsigned TASK_NORMAL = TASK_INTERRUPTIBLE | TASK_UNINTERRUPTIBLE;
+// A sleep that only a fatal signal (SIGKILL) may end early, as in down_killable().
+inline constexpr unsigned TASK_WAKEKILL = 0x0100;
+inline constexpr unsigned TASK_KILLABLE = TASK_WAKEKILL | TASK_UNINTERRUPTIBLE;
+
+// SIGKILL (<csignal>, 9 as in include/uapi/asm-generic/signal.h) is the one
+// fatal signal: send_sig(SIGKILL, p) also ends TASK_KILLABLE sleeps.
 
 // include/linux/errno.h: a sleep interrupted by a signal; the syscall restarts.
 inline constexpr int ERESTARTSYS = 512;
@@ -48,19 +55,41 @@ struct task_struct {
   // interruptible sleep); signals_left / spurious_left: how many more the
   // environment may send this task in one execution (a bound on the search).
   bool sigpending = false;
+  bool sigkill = false;  // the pending signal is fatal (SIGKILL): it also ends TASK_KILLABLE sleeps
   std::uint8_t signals_left = 1;
   std::uint8_t spurious_left = 1;
+  // kthread_stop() (model/kernel/kthread.hpp): KTHREAD_SHOULD_STOP, and
+  // TIF_NOTIFY_SIGNAL, which makes signal_pending() true without a signal.
+  bool should_stop = false;
+  bool notify_signal = false;
+  // Set as its thread function returns (the kthread's `exited` completion),
+  // with what it returned; `stopper` sleeps in kthread_stop() until then.
+  bool exited = false;
+  int result = 0;
+  task_struct* stopper = nullptr;
+  // An interrupt handler (model/kernel/irq.hpp): the task whose CPU it fires
+  // on. nullptr for a kernel thread. Its code runs only in interrupt context.
+  task_struct* irq_cpu = nullptr;
 };
 
 // Sets task_struct::woken_from and the task's object hash with it.
 void set_woken_from(task_struct* p, struct wait_queue_head* wq);
 
-// signal_pending() and signal_pending_state() (include/linux/sched/signal.h).
+// signal_pending(), fatal_signal_pending() and signal_pending_state()
+// (include/linux/sched/signal.h).
 inline bool signal_pending(const task_struct* p) {
-  return p->sigpending;
+  return p->sigpending || p->notify_signal;
+}
+inline bool fatal_signal_pending(const task_struct* p) {
+  return p->sigpending && p->sigkill;
 }
 inline bool signal_pending_state(unsigned state, const task_struct* p) {
-  return (state & TASK_INTERRUPTIBLE) && p->sigpending;
+  if (!(state & (TASK_INTERRUPTIBLE | TASK_WAKEKILL)) || !signal_pending(p)) return false;
+  return (state & TASK_INTERRUPTIBLE) || fatal_signal_pending(p);
+}
+// in_interrupt(): the code runs in an interrupt handler.
+inline bool in_interrupt(const task_struct* current) {
+  return current->irq_cpu != nullptr;
 }
 
 // The simulated kernel of one execution: its tasks. Objects (locks, wait
@@ -76,6 +105,16 @@ class kernel {
   // run the same code on the same kind of data.
   task_struct* kthread_run(std::string name, std::uint32_t group,
                            std::function<int(task_struct*)> fn);
+  // request_irq(): an interrupt handler that fires `fires` times on the CPU of
+  // `cpu`, each time at a scheduling point where that CPU has interrupts
+  // enabled (model/kernel/irq.hpp). The handler's task_struct is its own, for
+  // the trace: in Linux `current` would be the interrupted task.
+  task_struct* request_irq(std::string name, std::uint32_t group, task_struct* cpu, int fires,
+                           std::function<void(task_struct*)> handler,
+                           SourceLoc loc = SourceLoc::current());
+  // True once a handler was requested: only then are interrupt states recorded.
+  bool has_irq_handlers() const { return irq_handlers_; }
+
   // The task that is running now (the kernel's `current`).
   task_struct* current() const { return tasks_[ex_->current()].get(); }
   Execution& ex() const { return *ex_; }
@@ -83,6 +122,7 @@ class kernel {
  private:
   Execution* ex_;
   std::vector<std::unique_ptr<task_struct>> tasks_;
+  bool irq_handlers_ = false;
 };
 
 // set_current_state(): a scheduling point; __set_current_state is the same here
@@ -111,7 +151,7 @@ void might_sleep(task_struct* current, const char* caller, SourceLoc loc);
 long schedule_timeout(task_struct* current, long timeout, SourceLoc loc = SourceLoc::current());
 
 // send_sig(): a signal for p; it wakes p if p sleeps in TASK_INTERRUPTIBLE
-// (signal_wake_up). A scheduling point.
+// (signal_wake_up), and SIGKILL also a TASK_KILLABLE sleeper. A scheduling point.
 int send_sig(int sig, task_struct* p, SourceLoc loc = SourceLoc::current());
 void flush_signals(task_struct* p);
 

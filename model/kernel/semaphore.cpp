@@ -1,5 +1,6 @@
 #include "model/kernel/semaphore.hpp"
 
+#include <cerrno>
 #include <cstddef>
 
 namespace wakecheck {
@@ -42,24 +43,55 @@ void describe_waiters(const void* self, const Execution& ex, std::string& out) {
   }
 }
 
-// __down_common(): queue at the tail; the lock is dropped only around
-// schedule(); the waiter leaves when up() marked it (the unit is its own).
-void __down(semaphore* sem, task_struct* current, SourceLoc loc) {
+// A waiter that gives up (signal, timeout) leaves the list itself.
+int give_up(semaphore* sem, semaphore_waiter* waiter, int err, SourceLoc loc) {
+  list_del(&waiter->list);
+  ex_of(sem)
+      .record(OpKind::WaitQueueRemove, sem->waiters_id, Access::Write,
+              err == -EINTR ? "down: interrupted" : "down: timed out", loc)
+      .detail(waiter->task->pid);
+  rehash(sem);
+  return err;
+}
+
+// ___down_common(): queue at the tail; the lock is dropped only around
+// schedule_timeout(); the waiter leaves when up() marked it (the unit is its
+// own), or gives up on a signal its state lets in or when its time ran out.
+int __down_common(semaphore* sem, task_struct* current, unsigned state, long timeout,
+                  const char* label, SourceLoc loc) {
   semaphore_waiter waiter{{}, current, false};
   list_add_tail(&waiter.list, &sem->wait_list);
   ex_of(sem)
-      .record(OpKind::WaitQueueAdd, sem->waiters_id, Access::Write, "down", loc)
+      .record(OpKind::WaitQueueAdd, sem->waiters_id, Access::Write, label, loc)
       .result(1)
       .detail(current->pid);
   ex_of(sem).note_wait_queue(current->pid, sem->waiters_id);
   rehash(sem);
   for (;;) {
-    __set_current_state(current, TASK_UNINTERRUPTIBLE, loc);
+    if (signal_pending_state(state, current)) return give_up(sem, &waiter, -EINTR, loc);
+    if (timeout <= 0) return give_up(sem, &waiter, -ETIME, loc);
+    __set_current_state(current, state, loc);
     spin_unlock_irq(&sem->lock, loc);
-    schedule(current, loc);
+    timeout = schedule_timeout(current, timeout, loc);
     spin_lock_irq(&sem->lock, loc);
-    if (waiter.up) return;
+    if (waiter.up) return 0;
   }
+}
+
+// down() and its forms: a unit if count > 0, else __down_common().
+int down_common(semaphore* sem, unsigned state, long timeout, const char* label, SourceLoc loc) {
+  task_struct* current = sem->lock.k->current();
+  might_sleep(current, label, loc);
+  unsigned long flags;
+  int ret = 0;
+  spin_lock_irqsave(&sem->lock, flags, loc);
+  const std::int64_t count = sem->count.load(loc);
+  if (count > 0)
+    sem->count.store(count - 1, loc);
+  else
+    ret = __down_common(sem, current, state, timeout, label, loc);
+  spin_unlock_irqrestore(&sem->lock, flags, loc);
+  return ret;
 }
 
 }  // namespace
@@ -73,16 +105,19 @@ semaphore::semaphore(kernel& k, std::string name, int val)
 }
 
 void down(semaphore* sem, SourceLoc loc) {
-  task_struct* current = sem->lock.k->current();
-  might_sleep(current, "down", loc);
-  unsigned long flags;
-  spin_lock_irqsave(&sem->lock, flags, loc);
-  const std::int64_t count = sem->count.load(loc);
-  if (count > 0)
-    sem->count.store(count - 1, loc);
-  else
-    __down(sem, current, loc);
-  spin_unlock_irqrestore(&sem->lock, flags, loc);
+  down_common(sem, TASK_UNINTERRUPTIBLE, MAX_SCHEDULE_TIMEOUT, "down", loc);
+}
+
+int down_interruptible(semaphore* sem, SourceLoc loc) {
+  return down_common(sem, TASK_INTERRUPTIBLE, MAX_SCHEDULE_TIMEOUT, "down_interruptible", loc);
+}
+
+int down_killable(semaphore* sem, SourceLoc loc) {
+  return down_common(sem, TASK_KILLABLE, MAX_SCHEDULE_TIMEOUT, "down_killable", loc);
+}
+
+int down_timeout(semaphore* sem, long timeout, SourceLoc loc) {
+  return down_common(sem, TASK_UNINTERRUPTIBLE, timeout, "down_timeout", loc);
 }
 
 int down_trylock(semaphore* sem, SourceLoc loc) {

@@ -1,15 +1,20 @@
 // struct semaphore (include/linux/semaphore.h, kernel/locking/semaphore.c):
 // a count and a FIFO list of sleeping waiters under a spinlock.
 //
-// | Linux rule                                                  | test
-// (tests/kernel_primitives_test.cpp) |
-// |-------------------------------------------------------------|------------------------------------------|
-// | down(): might_sleep(); count > 0: count--; else queue at the | DownUnderASpinlockIsFound, | |
-// tail and sleep until an up() hands the unit over          | DownSleepsUntilUp | | up(): no
-// waiter: count++; else the first waiter is unlinked, | UpHandsTheUnitToTheFirstWaiterInOrder    |
-// |   marked up and woken: the unit goes to it, not to a task   | | |   that calls down() later (no
-// stealing)                     |                                          | | down_trylock(): 0 if
-// it took a unit, 1 if none, never sleeps | DownTrylockNeverSleeps                   |
+// clang-format off
+// | Linux rule                                                      | test (tests/kernel_primitives_test.cpp, *: tests/sleep_forms_test.cpp) |
+// |-----------------------------------------------------------------|--------------------------------------------|
+// | down(): might_sleep(); count > 0: count--; else queue at the     | DownUnderASpinlockIsFound, DownSleepsUntilUp |
+// |   tail and sleep TASK_UNINTERRUPTIBLE until an up() hands over   |                                            |
+// | up(): no waiter: count++; else the first waiter is unlinked,     | UpHandsTheUnitToTheFirstWaiterInOrder      |
+// |   marked up and woken: the unit goes to it, not to a task that   |                                            |
+// |   calls down() later (no stealing)                               |                                            |
+// | down_trylock(): 0 if it took a unit, 1 if none, never sleeps     | DownTrylockNeverSleeps                     |
+// | down_interruptible(): TASK_INTERRUPTIBLE; a signal: the waiter   | DownInterruptibleReturnsEintrOnASignal*    |
+// |   leaves the list, -EINTR; a unit handed over first wins (0)     | DownInterruptibleIgnoringEintrIsFound*     |
+// | down_killable(): TASK_KILLABLE: only SIGKILL ends it, -EINTR      | DownKillableIgnoresAPlainSignal*           |
+// | down_timeout(): -ETIME when the time ran out, the waiter gone    | DownTimeoutReturnsEtime*                   |
+// clang-format on
 #pragma once
 
 #include <string>
@@ -33,6 +38,12 @@ struct semaphore {
 };
 
 void down(semaphore* sem, SourceLoc loc = SourceLoc::current());
+// 0 with a unit, or -EINTR when a signal came first.
+int down_interruptible(semaphore* sem, SourceLoc loc = SourceLoc::current());
+// 0 with a unit, or -EINTR when SIGKILL came first.
+int down_killable(semaphore* sem, SourceLoc loc = SourceLoc::current());
+// 0 with a unit, or -ETIME when `timeout` ran out first.
+int down_timeout(semaphore* sem, long timeout, SourceLoc loc = SourceLoc::current());
 int down_trylock(semaphore* sem, SourceLoc loc = SourceLoc::current());
 void up(semaphore* sem, SourceLoc loc = SourceLoc::current());
 

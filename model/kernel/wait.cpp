@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "checker/diagnose.hpp"
+#include "model/kernel/kthread.hpp"
 
 namespace wakecheck {
 namespace {
@@ -71,6 +72,14 @@ bool linked_on(const wait_queue_head* wq, const wait_queue_entry* e) {
   return false;
 }
 
+// The queue e is linked on now, or nullptr. Its task's queued_on lists every
+// queue one of its entries is on.
+wait_queue_head* queue_of(const wait_queue_entry* e) {
+  for (wait_queue_head* wq : e->private_->queued_on)
+    if (linked_on(wq, e)) return wq;
+  return nullptr;
+}
+
 // Removing an entry that list_del() poisoned, or one linked on another queue
 // (under the wrong queue's lock), corrupts Linux's lists: a finding with the
 // site, never a crash of the checker.
@@ -96,6 +105,11 @@ void dequeue(wait_queue_head* wq, wait_queue_entry* e, unlink how, const char* l
              SourceLoc loc) {
   if (list_poisoned(&e->entry))
     misuse(wq, e, label, "list_del() removed it already and poisoned it (LIST_POISON1)", loc);
+  if (e->entry.next == nullptr)
+    misuse(wq, e, label,
+           "it was never added: its list node is NULL (DECLARE_WAITQUEUE), and list_del() "
+           "would dereference it",
+           loc);
   if (list_empty(&e->entry)) {
     if (how == unlink::poison) list_del(&e->entry);
     return;
@@ -120,9 +134,15 @@ void prepare(wait_queue_head* wq, wait_queue_entry* e, unsigned state, bool excl
     e->flags |= WQ_FLAG_EXCLUSIVE;
   else
     e->flags &= ~WQ_FLAG_EXCLUSIVE;
+  task_struct* current = wq->lock.k->current();
   spin_lock_irqsave(&wq->lock, flags, loc);
-  if (list_empty(&e->entry)) enqueue(wq, e, exclusive, label, loc);
-  set_current_state(e->private_, state, loc);
+  if (list_empty(&e->entry))
+    enqueue(wq, e, exclusive, label, loc);
+  else if (e->entry.next == nullptr)  // Linux's list_empty() is false: it sleeps unqueued
+    ex_of(wq).record(OpKind::Note, wq->id, Access::None,
+                     "the entry's list node is NULL (DECLARE_WAITQUEUE), not empty: not queued",
+                     loc);
+  set_current_state(current, state, loc);
   spin_unlock_irqrestore(&wq->lock, flags, loc);
 }
 
@@ -151,6 +171,7 @@ int walk(wait_queue_head* wq, unsigned mode, int nr_exclusive, const char* label
   OpRecord op = ex.record(OpKind::WakeUp, wq->id, Access::ReadWrite, label, loc);
   int woken = 0;
   int looked = 0;
+  const int nr_asked = nr_exclusive;
   wake_key key{loc, wq};
   for (list_head *n = wq->head.next, *next = n->next; n != &wq->head; n = next, next = n->next) {
     wait_queue_entry* e = entry_of(n);
@@ -162,7 +183,7 @@ int walk(wait_queue_head* wq, unsigned mode, int nr_exclusive, const char* label
   }
   op.result(woken).detail(looked);  // its Wake entries follow it
   rehash(wq);
-  return woken;
+  return nr_asked - nr_exclusive;  // exclusive entries woken
 }
 
 // The __ and _locked forms expect the caller to hold the queue's lock (as
@@ -211,6 +232,28 @@ int autoremove_wake_function(wait_queue_entry* wq_entry, unsigned mode, int flag
     dequeue(k->wq, wq_entry, unlink::init, "autoremove_wake_function", k->loc);
   }
   return ret;
+}
+
+int woken_wake_function(wait_queue_entry* wq_entry, unsigned mode, int flags, void* key) {
+  wq_entry->flags |= WQ_FLAG_WOKEN;  // after smp_mb() (C): pairs with B in wait_woken()
+  return default_wake_function(wq_entry, mode, flags, key);
+}
+
+long wait_woken(wait_queue_entry* e, unsigned mode, long timeout, SourceLoc loc) {
+  task_struct* current = e->private_->k->current();
+  set_current_state(current, mode, loc);
+  wait_queue_head* wq = queue_of(e);
+  Execution& ex = current->k->ex();
+  const bool woken = (e->flags & WQ_FLAG_WOKEN) != 0;
+  ex.record(OpKind::Read, wq != nullptr ? wq->id : current->obj, Access::Read,
+            "wait_woken: WQ_FLAG_WOKEN?", loc)
+      .result(woken ? 1 : 0);
+  if (!woken && !kthread_should_stop(current, loc))
+    timeout = schedule_timeout(current, timeout, loc);
+  __set_current_state(current, TASK_RUNNING, loc);
+  e->flags &= ~WQ_FLAG_WOKEN;
+  if (wq != nullptr) rehash(wq);  // the flag is part of the queue's value
+  return timeout;
 }
 
 void init_waitqueue_entry(wait_queue_entry* wq_entry, task_struct* p) {
@@ -287,7 +330,7 @@ long prepare_to_wait_event(wait_queue_head* wq, wait_queue_entry* e, unsigned st
 
 void finish_wait(wait_queue_head* wq, wait_queue_entry* e, SourceLoc loc) {
   unsigned long flags;
-  __set_current_state(e->private_, TASK_RUNNING, loc);
+  __set_current_state(wq->lock.k->current(), TASK_RUNNING, loc);
   // list_empty_careful(): an unlocked look at our own entry, which a waker's
   // autoremove may have unlinked already.
   if (list_empty(&e->entry)) return;
@@ -305,10 +348,10 @@ int __wake_up(wait_queue_head* wq, unsigned mode, int nr_exclusive, const char* 
   return woken;
 }
 
-int __wake_up_locked(wait_queue_head* wq, unsigned mode, int nr_exclusive, const char* label,
-                     SourceLoc loc) {
+void __wake_up_locked(wait_queue_head* wq, unsigned mode, int nr_exclusive, const char* label,
+                      SourceLoc loc) {
   require_locked(wq, label, loc);
-  return walk(wq, mode, nr_exclusive, label, loc);
+  walk(wq, mode, nr_exclusive, label, loc);
 }
 
 void __add_wait_queue(wait_queue_head* wq, wait_queue_entry* e, SourceLoc loc) {

@@ -15,6 +15,22 @@
 //
 // Either the sleeper's test sees the condition, or the waker's walk sees the
 // sleeper on the list: enqueueing before testing closes the window.
+//
+// clang-format off
+// | Linux rule (include/linux/wait.h, kernel/sched/wait.c)              | test                                            |
+// |---------------------------------------------------------------------|-------------------------------------------------|
+// | DECLARE_WAITQUEUE: .entry = { NULL, NULL }; init_waitqueue_entry     | WaitQueueFidelity.DeclareWaitqueueLeavesThe-    |
+// |   leaves the node alone; DEFINE_WAIT[_FUNC] links it to itself      |   EntryUnlinked, WaitWoken.DefineWaitFunc...    |
+// | prepare_to_wait queues only a list_empty() entry: a declared one is | WaitQueueFidelity.PrepareToWaitDoesNotQueue-    |
+// |   never queued, and removing it unadded list_del()s NULL            |   ADeclaredEntry, ...RemovingANeverAdded...     |
+// | prepare_to_wait/finish_wait set current's state                     | WaitQueueFidelity.PrepareToWaitSetsTheState-    |
+// |                                                                     |   OfCurrent                                     |
+// | __wake_up returns nr_exclusive - remaining (exclusive entries woken) | WaitQueueFidelity.WakeUpReturnsTheExclusive-   |
+// |                                                                     |   EntriesWoken                                  |
+// | woken_wake_function sets WQ_FLAG_WOKEN; wait_woken skips the sleep  | WaitWoken.* (tests/wait_woken_test.cpp)         |
+// |   when it is set or the thread should stop, and clears it           |                                                 |
+// clang-format on
+// The README's "Linux rules modelled" lists the rest, each with its test.
 #pragma once
 
 #include <string>
@@ -26,6 +42,9 @@
 namespace wakecheck {
 
 inline constexpr unsigned WQ_FLAG_EXCLUSIVE = 0x01;
+// Set by woken_wake_function() when it wakes the entry's task, cleared by
+// wait_woken() when it returns: a wake that came before the sleep is remembered.
+inline constexpr unsigned WQ_FLAG_WOKEN = 0x02;
 
 struct wait_queue_entry;
 // What __wake_up passes as `key` in this model (in Linux, a poll key): where
@@ -42,8 +61,12 @@ int default_wake_function(wait_queue_entry* wq_entry, unsigned mode, int flags, 
 int autoremove_wake_function(wait_queue_entry* wq_entry, unsigned mode, int flags, void* key);
 
 // Lives on the waiting task's stack. Not copyable: the list points into it.
+// A default-made entry is unlinked with NULL pointers, as DECLARE_WAITQUEUE
+// makes it (`.entry = { NULL, NULL }`) and as init_waitqueue_entry() leaves
+// it: list_empty() of it is false, so prepare_to_wait() does not queue it.
+// DEFINE_WAIT_FUNC's entry is linked to itself (LIST_HEAD_INIT).
 struct wait_queue_entry {
-  wait_queue_entry() { INIT_LIST_HEAD(&entry); }
+  wait_queue_entry() = default;
   wait_queue_entry(task_struct* p, wait_queue_func_t f) : private_(p), func(f) {
     INIT_LIST_HEAD(&entry);
   }
@@ -53,13 +76,29 @@ struct wait_queue_entry {
   unsigned flags = 0;
   task_struct* private_ = nullptr;  // Linux's `private` (a C++ keyword)
   wait_queue_func_t func = nullptr;
-  list_head entry;
+  list_head entry{nullptr, nullptr};
 };
 
+// DECLARE_WAITQUEUE(name, tsk): tsk, default_wake_function, flags 0, and the
+// list node NULL: for add_wait_queue(), never for prepare_to_wait().
+inline void DECLARE_WAITQUEUE(wait_queue_entry* name, task_struct* tsk) {
+  name->flags = 0;
+  name->private_ = tsk;
+  name->func = default_wake_function;
+  name->entry = {nullptr, nullptr};
+}
+
+// DEFINE_WAIT_FUNC(name, function): an entry for the current task, flags 0,
+// its list node self-linked (LIST_HEAD_INIT), calling `function` when woken.
+inline wait_queue_entry DEFINE_WAIT_FUNC(task_struct* current, wait_queue_func_t function) {
+  return wait_queue_entry(current, function);
+}
 // DEFINE_WAIT(name): an entry for the current task that unlinks itself when woken.
 inline wait_queue_entry DEFINE_WAIT(task_struct* current) {
-  return wait_queue_entry(current, autoremove_wake_function);
+  return DEFINE_WAIT_FUNC(current, autoremove_wake_function);
 }
+// Sets WQ_FLAG_WOKEN, then default_wake_function: the entry stays queued.
+int woken_wake_function(wait_queue_entry* wq_entry, unsigned mode, int flags, void* key);
 // init_waitqueue_entry(): flags 0, default_wake_function.
 void init_waitqueue_entry(wait_queue_entry* wq_entry, task_struct* p);
 
@@ -89,18 +128,36 @@ void remove_wait_queue(wait_queue_head* wq_head, wait_queue_entry* wq_entry,
 // Unlocked emptiness test: a scheduling point, and racy by design.
 bool waitqueue_active(wait_queue_head* wq_head, SourceLoc loc = SourceLoc::current());
 
-// Under the queue's lock: enqueue if not queued (head; exclusive: tail), then
-// set_current_state(state).
+// wait_woken() (kernel/sched/wait.c), for an entry with woken_wake_function
+// that stays on its queue (add_wait_queue ... remove_wait_queue):
+//   set_current_state(mode);                          /* A */
+//   if (!(flags & WQ_FLAG_WOKEN) && !kthread_should_stop())
+//           timeout = schedule_timeout(timeout);
+//   __set_current_state(TASK_RUNNING);
+//   flags &= ~WQ_FLAG_WOKEN;                          /* B, smp_store_mb */
+// The caller tests its condition before calling it, outside any lock: a wake
+// in between has set WQ_FLAG_WOKEN, so the sleep is skipped and the caller
+// tests again. Returns what is left of `timeout` (0: it expired).
+long wait_woken(wait_queue_entry* wq_entry, unsigned mode, long timeout,
+                SourceLoc loc = SourceLoc::current());
+
+// Under the queue's lock: enqueue if list_empty() (head; exclusive: tail),
+// then set_current_state(state) of current, whoever the entry's task is.
 void prepare_to_wait(wait_queue_head* wq_head, wait_queue_entry* wq_entry, unsigned state,
                      SourceLoc loc = SourceLoc::current());
 void prepare_to_wait_exclusive(wait_queue_head* wq_head, wait_queue_entry* wq_entry, unsigned state,
                                SourceLoc loc = SourceLoc::current());
-// State = TASK_RUNNING; unlink if still queued (a wake may have unlinked it).
+// current's state = TASK_RUNNING; unlink if still queued (a wake may have
+// unlinked it). An entry with NULL pointers (DECLARE_WAITQUEUE, never added)
+// would be dereferenced by list_del_init(): a finding.
 void finish_wait(wait_queue_head* wq_head, wait_queue_entry* wq_entry,
                  SourceLoc loc = SourceLoc::current());
 
 // Under the queue's lock, walk the list calling each entry's func; stop once
-// nr_exclusive exclusive entries were woken (0: wake all). Returns tasks woken.
+// nr_exclusive exclusive entries were woken (0: wake all). Returns what Linux
+// returns (__wake_up_common_lock: nr_exclusive - remaining): the number of
+// exclusive entries it woke, never the non-exclusive ones. The trace's WakeUp
+// entry records every task woken.
 int __wake_up(wait_queue_head* wq_head, unsigned mode, int nr_exclusive, const char* label,
               SourceLoc loc);
 inline int wake_up(wait_queue_head* wq, SourceLoc loc = SourceLoc::current()) {
@@ -123,13 +180,14 @@ inline int wake_up_interruptible_all(wait_queue_head* wq, SourceLoc loc = Source
 // The locked forms (include/linux/wait.h): the caller holds wq->lock already,
 // as in completion and wait_event_lock_irq code. Calling one without it is a
 // finding (Linux: lockdep_assert_held).
-int __wake_up_locked(wait_queue_head* wq_head, unsigned mode, int nr_exclusive, const char* label,
-                     SourceLoc loc);
-inline int wake_up_locked(wait_queue_head* wq, SourceLoc loc = SourceLoc::current()) {
-  return __wake_up_locked(wq, TASK_NORMAL, 1, "wake_up_locked", loc);
+// They return nothing, as in Linux.
+void __wake_up_locked(wait_queue_head* wq_head, unsigned mode, int nr_exclusive, const char* label,
+                      SourceLoc loc);
+inline void wake_up_locked(wait_queue_head* wq, SourceLoc loc = SourceLoc::current()) {
+  __wake_up_locked(wq, TASK_NORMAL, 1, "wake_up_locked", loc);
 }
-inline int wake_up_all_locked(wait_queue_head* wq, SourceLoc loc = SourceLoc::current()) {
-  return __wake_up_locked(wq, TASK_NORMAL, 0, "wake_up_all_locked", loc);
+inline void wake_up_all_locked(wait_queue_head* wq, SourceLoc loc = SourceLoc::current()) {
+  __wake_up_locked(wq, TASK_NORMAL, 0, "wake_up_all_locked", loc);
 }
 void __add_wait_queue(wait_queue_head* wq_head, wait_queue_entry* wq_entry,
                       SourceLoc loc = SourceLoc::current());  // at the head
