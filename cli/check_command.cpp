@@ -113,6 +113,7 @@ int check_command(const Console& io, const std::vector<std::string>& paths,
     Scenario s;
     try {
       s = load_scenario(file);
+      opt.minimise.apply(s);
       c.outcomes.push_back(check_scenario(s));
     } catch (const ScenarioError& e) {
       ++bad;
