@@ -114,7 +114,8 @@ int check_command(const Console& io, const std::vector<std::string>& paths,
     try {
       s = load_scenario(file);
       opt.minimise.apply(s);
-      c.outcomes.push_back(check_scenario(s));
+      ProgressDisplay display(io.err, io.progress, file, s.max_executions);
+      c.outcomes.push_back(check_scenario(s, "", display.callback()));
     } catch (const ScenarioError& e) {
       ++bad;
       fmt::print(io.out, "BAD   {}\n      {}\n", file, e.what());

@@ -1,5 +1,7 @@
 // wakecheck: flags -> command -> exit code. Nothing else lives here.
+#include <unistd.h>
 #include <CLI/CLI.hpp>
+
 #include <algorithm>
 #include <cstdint>
 #include <iostream>
@@ -89,6 +91,8 @@ int main(int argc, char** argv) {
   MinimiseFlags minimise;
   std::int64_t budget = 0;
   const CLI::Option* run_budget = add_minimise_flags(*run, budget, minimise);
+  bool quiet = false;
+  run->add_flag("--quiet", quiet, "no progress display on stderr");
   CLI::App* replay = app.add_subcommand("replay", "re-run the execution of a schedule file");
   replay->add_option("schedule", schedule, "schedule file")->required();
   replay->add_option("--out", out,
@@ -104,6 +108,7 @@ int main(int argc, char** argv) {
   check->add_option("--out", check_opt.out,
                     "write each failing row's trace, schedule and report.json in DIR/<scenario>/");
   const CLI::Option* check_budget = add_minimise_flags(*check, budget, minimise);
+  check->add_flag("--quiet", quiet, "no progress display on stderr");
   run->footer(kExitCodes +
               "\nexample: wakecheck run scenarios/boundedq/sleep_on_w2.toml --out out/");
   replay->footer(kExitCodes + "\nexample: wakecheck replay out/sleep_on_w2.schedule");
@@ -124,7 +129,11 @@ int main(int argc, char** argv) {
   }
   if (*run_budget || *check_budget) minimise.budget = static_cast<std::uint64_t>(budget);
   check_opt.minimise = minimise;
-  const Console io{std::cout, std::cerr, argv[0]};
+  // Progress goes to stderr: redrawn in place on a terminal, a line every 10 s otherwise.
+  const ProgressMode progress = quiet                     ? ProgressMode::off
+                                : ::isatty(STDERR_FILENO) ? ProgressMode::in_place
+                                                          : ProgressMode::lines;
+  const Console io{std::cout, std::cerr, argv[0], progress};
   if (*run || *check) install_interrupt_handlers();
   try {
     if (*run) return run_command(io, scenario, strategy, out, minimise);

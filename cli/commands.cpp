@@ -161,7 +161,8 @@ std::string waste_line(const CheckOutcome& o) {
                      per_queue, o.stop == "exhausted" ? "" : " over the executions explored");
 }
 
-CheckOutcome check_scenario(const Scenario& given, const std::string& strategy) {
+CheckOutcome check_scenario(const Scenario& given, const std::string& strategy,
+                            const ProgressFn& progress) {
   // What wakecheck::main refuses at startup, the direct API refuses at first use.
   if (const std::string problem = registry_problem(); !problem.empty())
     throw ScenarioError("bad model registration: " + problem);
@@ -177,7 +178,9 @@ CheckOutcome check_scenario(const Scenario& given, const std::string& strategy) 
   const auto start = std::chrono::steady_clock::now();
   SearchLimits limits = search_limits(s);
   limits.cancel = interrupt_flag();  // set only when the command installed the handlers
+  limits.progress = progress;
   o.result = explore(*program, *scheduler, limits);
+  limits.progress = nullptr;
   o.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   o.coverage = scheduler->coverage();
   o.strategy = std::string(info->name);
@@ -209,7 +212,8 @@ int run_command(const Console& io, const std::string& scenario_path, const std::
   CheckOutcome o;
   try {
     prepare_out_dir(dir);  // before the search, not after it
-    o = check_scenario(s, strategy);
+    ProgressDisplay display(io.err, io.progress, stem_of(s.path), s.max_executions);
+    o = check_scenario(s, strategy, display.callback());
   } catch (const std::runtime_error& e) {  // ScenarioError, FileError
     fmt::print(io.err, "wakecheck: {}\n", e.what());
     return kExitBadInput;

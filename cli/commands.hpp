@@ -10,6 +10,7 @@
 
 #include "checker/explorer.hpp"
 #include "checker/minimise.hpp"
+#include "cli/progress.hpp"
 #include "cli/verdict.hpp"
 #include "scenarios/scenario.hpp"
 
@@ -63,14 +64,17 @@ std::string verdict_text(const CheckOutcome& o);
 // empty). An in-code Scenario is validated first (validate_scenario); a bad
 // one throws ScenarioError, and so does a bad registration (registry_problem()).
 // Scenario::path may be empty: traces then say "in code".
-CheckOutcome check_scenario(const Scenario& s, const std::string& strategy = "");
+// `progress` (may be empty) is called between the search's executions.
+CheckOutcome check_scenario(const Scenario& s, const std::string& strategy = "",
+                            const ProgressFn& progress = nullptr);
 // Loads the file and runs it; bad input throws ScenarioError.
 CheckOutcome check_scenario_file(const std::string& path);
 
 struct Console {
   std::ostream& out;
   std::ostream& err;
-  std::string program = "wakecheck";  // how the user invoked us, for printed commands
+  std::string program = "wakecheck";          // how the user invoked us, for printed commands
+  ProgressMode progress = ProgressMode::off;  // a long search's progress on `err`
 };
 
 int run_command(const Console& io, const std::string& scenario_path, const std::string& strategy,
