@@ -135,6 +135,9 @@ std::string minimised_line(const CheckOutcome& o) {
   const std::string runs =
       fmt::format("{} execution{}{}", m.executions, m.executions == 1 ? "" : "s",
                   m.interrupted ? ", interrupted" : "");
+  if (!m.improved() && m.interrupted)
+    return fmt::format("counterexample minimised: none shorter found before the interrupt ({})",
+                       runs);
   if (!m.improved())
     return fmt::format(
         "counterexample minimised: none shorter found ({} operations, {} preemption{}; {})",

@@ -2,6 +2,7 @@
 // replayable byte for byte, deterministic, and never over the budget.
 #include <fmt/format.h>
 
+#include <csignal>
 #include <filesystem>
 
 #include "checker/minimise.hpp"
@@ -110,6 +111,20 @@ TEST(Minimise, NeverRunsMoreExecutionsThanTheBudget) {
   LONGS_EQUAL(1, one.stats.executions);
   CHECK(!one.stats.improved());
   CHECK(one.record.decisions == found_by_search(kNowakeW5).decisions);
+}
+
+TEST(Minimise, ACancelledMinimisingKeepsTheOriginal) {
+  const Scenario s = load_scenario(kNowakeW5);
+  auto program = find_model(s.model)->make(s.variant, s.params);
+  const ExecutionRecord original = found_by_search(kNowakeW5);
+  volatile std::sig_atomic_t cancel = 1;
+  SearchLimits limits = search_limits(s);
+  limits.cancel = &cancel;
+  const Minimised m = minimise(*program, original, limits, kDefaultMinimiseBudget);
+  LONGS_EQUAL(0, m.stats.executions);
+  CHECK(m.stats.interrupted);
+  CHECK(!m.stats.improved());
+  CHECK(m.record.decisions == original.decisions);
 }
 
 TEST(Minimise, ABiggerBudgetIsNeverWorse) {
