@@ -176,6 +176,17 @@ TEST(Minimise, RunSaysHowMuchShorterAndWritesTheMinimisedExecution) {
   STRCMP_CONTAINS(fmt::format("\"entry\": {}", m.record.finding.entry).c_str(), report.c_str());
 }
 
+TEST(Minimise, CheckSaysHowMuchShorterUnderAFailingRow) {
+  Streams s;
+  LONGS_EQUAL(kExitNotMet, check_command(s.io, {"tests/data/expect_not_met"}));
+  STRCMP_CONTAINS("\n      counterexample minimised: ", s.out.str().c_str());
+  Streams quiet;
+  CheckOptions off;
+  off.minimise.off = true;
+  LONGS_EQUAL(kExitNotMet, check_command(quiet.io, {"tests/data/expect_not_met"}, off));
+  CHECK(quiet.out.str().find("counterexample minimised") == std::string::npos);
+}
+
 TEST(Minimise, NoMinimiseAndBudgetZeroReportTheSearchsOwn) {
   const ExecutionRecord original = found_by_search(kNowakeW5);
   for (const MinimiseFlags& flags : {MinimiseFlags{std::nullopt, true}, MinimiseFlags{0, false}}) {
