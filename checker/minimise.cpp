@@ -144,21 +144,25 @@ class Runner {
 };
 
 // Phase 1: the fewest preemptions, by iterative preemption bounding up to one
-// fewer than the best so far; then every schedule within the bound that
-// found it, for the one with the fewest operations. It may use half of what
-// is left of the budget: the rest is for shrinking.
+// fewer than the best so far; then every schedule within the fewest found,
+// for the one with the fewest operations. That search does not depend on
+// the original execution (only on its preemption count and finding), so
+// different searches that find the same bug report the same counterexample
+// when the budget lets it finish. It may use half of what is left of the
+// budget: the rest is for shrinking.
 void bound_preemptions(Runner& r, Candidate& best) {
-  if (best.preemptions == 0) return;
   const std::uint64_t cap = r.executions() + (r.budget() - r.executions()) / 2;
-  BoundedScheduler first(BoundedScheduler::Measure::preemptions, best.preemptions - 1, true);
-  std::optional<Candidate> c = r.find(first, cap);
-  if (!c) return;
-  best = std::move(*c);
+  if (best.preemptions > 0) {
+    BoundedScheduler fewer(BoundedScheduler::Measure::preemptions, best.preemptions - 1, true);
+    if (std::optional<Candidate> c = r.find(fewer, cap)) best = std::move(*c);
+  }
+  std::optional<Candidate> shortest;
   BoundedScheduler all(BoundedScheduler::Measure::preemptions, best.preemptions, true);
-  r.search(all, cap, [&best](Candidate&& next) {
-    if (better(next, best)) best = std::move(next);
+  r.search(all, cap, [&shortest](Candidate&& next) {
+    if (!shortest || better(next, *shortest)) shortest = std::move(next);
     return false;
   });
+  if (shortest && !better(best, *shortest)) best = std::move(*shortest);
 }
 
 bool keep_if_better(Runner& r, Candidate& best, const std::vector<TaskId>& plan) {

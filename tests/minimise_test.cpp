@@ -113,6 +113,20 @@ TEST(Minimise, NeverRunsMoreExecutionsThanTheBudget) {
   CHECK(one.record.decisions == found_by_search(kNowakeW5).decisions);
 }
 
+TEST(Minimise, TwoSearchesThatFindTheSameBugReportTheSameCounterexample) {
+  // dfs and a random walk find different executions of the sleep_on race on W3.
+  Scenario s = load_scenario("scenarios/boundedq/sleep_on_w3.toml");
+  s.minimise_budget = 0;
+  const ExecutionRecord by_dfs = *check_scenario(s, "dfs").result.failure;
+  const ExecutionRecord by_random = *check_scenario(s, "random").result.failure;
+  CHECK(by_dfs.decisions != by_random.decisions);
+  auto program = find_model(s.model)->make(s.variant, s.params);
+  const Minimised a = minimise(*program, by_dfs, search_limits(s), kDefaultMinimiseBudget);
+  const Minimised b = minimise(*program, by_random, search_limits(s), kDefaultMinimiseBudget);
+  CHECK(a.record.decisions == b.record.decisions);
+  CHECK(a.stats.executions < kDefaultMinimiseBudget);
+}
+
 TEST(Minimise, ACancelledMinimisingKeepsTheOriginal) {
   const Scenario s = load_scenario(kNowakeW5);
   auto program = find_model(s.model)->make(s.variant, s.params);
