@@ -27,6 +27,16 @@ std::optional<TaskId> DfsScheduler::pick_task(const Decision& d) {
   return enabled[0];
 }
 
+double DfsScheduler::covered() const {
+  if (done_) return 1;
+  double done = 0, weight = 1;
+  for (const Node& n : stack_) {
+    done += weight * n.chosen / n.options;
+    weight /= n.options;
+  }
+  return done;
+}
+
 void DfsScheduler::end_execution() {
   if (!problem_.empty()) return;
   stack_.resize(depth_);

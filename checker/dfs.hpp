@@ -26,6 +26,11 @@ class DfsScheduler final : public Scheduler {
   void end_execution() override;
   bool exhausted() const override { return done_; }
   std::uint64_t states() const override { return visited_.size(); }
+  // The stack's alternatives done, each weighted as if every subtree at its
+  // level were as large as the current one (Knuth's estimate, as GenMC's
+  // estimation mode uses): exact for a uniform tree, and state caching's cuts
+  // make the rest of the tree smaller than it estimates.
+  double covered() const override;
   const std::string& problem() const override { return problem_; }
 
  private:

@@ -70,6 +70,7 @@ SearchResult explore(Program& program, Scheduler& scheduler, const SearchLimits&
       result.failure = ex.snapshot();
     if (observer) observer(ex);
     scheduler.end_execution();
+    if (limits.progress) limits.progress({result.stats.executions, ex.steps(), &scheduler});
     if ((result.failure && limits.stop_at_finding) || !scheduler.problem().empty()) break;
   }
   result.problem = scheduler.problem();

@@ -21,6 +21,17 @@ class Scheduler;
 // environment sets WAKECHECK_CHECKED to anything but "0" (every test does).
 bool checked_mode_default();
 
+// What a search has done so far, for a progress display (cli/progress.hpp).
+struct SearchProgress {
+  std::uint64_t executions = 0;
+  std::uint32_t depth = 0;  // scheduling points of the last execution
+  // Asked only when a display is due: states(), covered() (an estimate of how
+  // much of its tree the strategy has explored).
+  const Scheduler* scheduler = nullptr;
+};
+// Called after every execution, between executions: never on the per-step path.
+using ProgressFn = std::function<void(const SearchProgress&)>;
+
 struct SearchLimits {
   std::uint64_t max_executions = 1'000'000;
   std::uint32_t max_steps = 10'000;  // scheduling points per execution
@@ -41,6 +52,7 @@ struct SearchLimits {
   // Polled between executions: when it points at a non-zero value the search
   // stops there, with SearchResult::interrupted (set from a signal handler).
   const volatile std::sig_atomic_t* cancel = nullptr;
+  ProgressFn progress = nullptr;  // may be empty; must not write to stdout or any report
 };
 
 struct SearchStats {

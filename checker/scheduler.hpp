@@ -41,6 +41,10 @@ class Scheduler {
   // Distinct states remembered by a stateful strategy (0 when it keeps none).
   virtual std::uint64_t states() const { return 0; }
 
+  // Estimated fraction (0..1) of its tree a systematic strategy has explored
+  // so far, for progress displays only; negative when it can give none.
+  virtual double covered() const { return -1; }
+
   // What the search covered, in words a person can check ("every schedule
   // with at most 2 preemptions"); empty when there is nothing to add.
   virtual std::string coverage() const { return ""; }

@@ -128,6 +128,7 @@ ReportData report_data(const Scenario& s, const CheckOutcome& o, const std::stri
   d.stop_reason = o.stop;
   d.coverage = o.coverage;
   d.problem = o.result.problem;
+  d.minimised = o.minimised ? &*o.minimised : nullptr;
   d.max_wasted = o.result.stats.max_wasted;
   for (const WaitQueueName& q : o.wait_queues) {
     const auto& by = o.result.max_wasted_by_object;

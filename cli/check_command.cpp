@@ -37,8 +37,11 @@ void print_row(const Console& io, const std::string& file, const Scenario& s,
   if (o.verdict == Verdict::Inconclusive) fmt::print(io.out, "      {}\n", verdict_text(o));
   if (o.stop == "max-executions" && !o.coverage.empty())
     fmt::print(io.out, "      covered: {}\n", o.coverage);
-  if (o.result.failure && o.verdict == Verdict::NotMet)
+  if (o.result.failure && o.verdict == Verdict::NotMet) {
     fmt::print(io.out, "      {}: {}\n", finding_name(o.found), o.result.failure->finding.summary);
+    if (const std::string line = minimised_line(o); !line.empty())
+      fmt::print(io.out, "      {}\n", line);
+  }
   if (!o.result.problem.empty()) fmt::print(io.out, "      {}\n", o.result.problem);
 }
 
@@ -113,7 +116,9 @@ int check_command(const Console& io, const std::vector<std::string>& paths,
     Scenario s;
     try {
       s = load_scenario(file);
-      c.outcomes.push_back(check_scenario(s));
+      opt.minimise.apply(s);
+      ProgressDisplay display(io.err, io.progress, file, s.max_executions);
+      c.outcomes.push_back(check_scenario(s, "", display.callback()));
     } catch (const ScenarioError& e) {
       ++bad;
       fmt::print(io.out, "BAD   {}\n      {}\n", file, e.what());

@@ -1,6 +1,9 @@
 // wakecheck: flags -> command -> exit code. Nothing else lives here.
+#include <unistd.h>
 #include <CLI/CLI.hpp>
+
 #include <algorithm>
+#include <cstdint>
 #include <iostream>
 #include <string_view>
 #include <vector>
@@ -35,6 +38,33 @@ int unknown_command(int argc, char** argv, const CLI::App& app) {
   return kExitBadInput;
 }
 
+// A count of executions: digits only, at most 10^18 - 1 (CLI11's own range
+// messages print doubles, and it takes "-1" for an unsigned).
+const CLI::Validator kExecutionCount(
+    [](const std::string& text) -> std::string {
+      const bool digits =
+          !text.empty() && text.size() <= 18 &&
+          std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+      return digits ? ""
+                    : "'" + text +
+                          "' is not a number of executions (0 to 999999999999999999; 0: do not "
+                          "minimise)";
+    },
+    "N");
+
+// --minimise-budget N and --no-minimise (checker/minimise.hpp) on `sub`.
+const CLI::Option* add_minimise_flags(CLI::App& sub, std::int64_t& budget,
+                                      MinimiseFlags& minimise) {
+  CLI::Option* off = sub.add_flag("--no-minimise", minimise.off,
+                                  "report the counterexample as the search found it");
+  return sub
+      .add_option("--minimise-budget", budget,
+                  "executions to spend shortening a counterexample (fewest preemptions, then "
+                  "fewest operations; default: the scenario's minimise_budget, else 20000)")
+      ->check(kExecutionCount)
+      ->excludes(off);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -58,6 +88,11 @@ int main(int argc, char** argv) {
   run->add_option("--out", out,
                   "directory for trace.txt and the schedule "
                   "(default: wakecheck-out/<scenario>)");
+  MinimiseFlags minimise;
+  std::int64_t budget = 0;
+  const CLI::Option* run_budget = add_minimise_flags(*run, budget, minimise);
+  bool quiet = false;
+  run->add_flag("--quiet", quiet, "no progress display on stderr");
   CLI::App* replay = app.add_subcommand("replay", "re-run the execution of a schedule file");
   replay->add_option("schedule", schedule, "schedule file")->required();
   replay->add_option("--out", out,
@@ -72,6 +107,8 @@ int main(int argc, char** argv) {
   check->add_option("--junit", check_opt.junit, "write JUnit XML (one testcase per scenario)");
   check->add_option("--out", check_opt.out,
                     "write each failing row's trace, schedule and report.json in DIR/<scenario>/");
+  const CLI::Option* check_budget = add_minimise_flags(*check, budget, minimise);
+  check->add_flag("--quiet", quiet, "no progress display on stderr");
   run->footer(kExitCodes +
               "\nexample: wakecheck run scenarios/boundedq/sleep_on_w2.toml --out out/");
   replay->footer(kExitCodes + "\nexample: wakecheck replay out/sleep_on_w2.schedule");
@@ -90,10 +127,16 @@ int main(int argc, char** argv) {
     const int code = app.exit(e);
     return code == 0 ? 0 : kExitBadInput;
   }
-  const Console io{std::cout, std::cerr, argv[0]};
+  if (*run_budget || *check_budget) minimise.budget = static_cast<std::uint64_t>(budget);
+  check_opt.minimise = minimise;
+  // Progress goes to stderr: redrawn in place on a terminal, a line every 10 s otherwise.
+  const ProgressMode progress = quiet                     ? ProgressMode::off
+                                : ::isatty(STDERR_FILENO) ? ProgressMode::in_place
+                                                          : ProgressMode::lines;
+  const Console io{std::cout, std::cerr, argv[0], progress};
   if (*run || *check) install_interrupt_handlers();
   try {
-    if (*run) return run_command(io, scenario, strategy, out);
+    if (*run) return run_command(io, scenario, strategy, out, minimise);
     if (*replay) return replay_command(io, schedule, out);
     if (*list) return list_command(io);
     if (*explain) return explain_command(io, kind);

@@ -82,10 +82,25 @@ void decide(const Scenario& s, std::string_view strategy, Program& program, Chec
   o.verdict = !o.met ? Verdict::NotMet : incomplete ? Verdict::Inconclusive : Verdict::Met;
 }
 
+// A finding the engine made in a search that stopped at it (not a
+// thundering-herd, which the verdict layer makes from the worst execution, nor
+// the step bound or a model error) is replaced by the shortest execution with
+// the same finding that the budget finds.
+void minimise_failure(const Scenario& s, Program& program, const SearchLimits& limits,
+                      CheckOutcome& o) {
+  if (s.minimise_budget == 0 || o.stop != "finding" || !o.result.failure ||
+      !o.result.problem.empty() || o.found == FindingKind::ModelError)
+    return;
+  Minimised m = minimise(program, *o.result.failure, limits, s.minimise_budget);
+  o.result.failure = std::move(m.record);
+  o.minimised = m.stats;
+}
+
 void print_outcome(const Console& io, const Scenario& s, const CheckOutcome& o) {
   if (!o.result.problem.empty())
     fmt::print(io.out, "finding: {}: {}\n\n", finding_name(o.found), o.result.problem);
   if (o.result.failure) fmt::print(io.out, "{}\n", o.trace);
+  if (const std::string line = minimised_line(o); !line.empty()) fmt::print(io.out, "{}\n", line);
   fmt::print(io.out, "{}: {} ({})\n", s.name, finding_name(o.found), counts(s, o));
   if (const std::string waste = waste_line(o); !waste.empty()) fmt::print(io.out, "{}\n", waste);
   if (!o.coverage.empty()) fmt::print(io.out, "covered: {}\n", o.coverage);
@@ -114,6 +129,29 @@ std::string verdict_text(const CheckOutcome& o) {
   return "";
 }
 
+std::string minimised_line(const CheckOutcome& o) {
+  if (!o.minimised) return "";
+  const MinimiseStats& m = *o.minimised;
+  const std::string runs =
+      fmt::format("{} execution{}{}", m.executions, m.executions == 1 ? "" : "s",
+                  m.interrupted ? ", interrupted" : "");
+  if (!m.improved() && m.interrupted)
+    return fmt::format("counterexample minimised: none shorter found before the interrupt ({})",
+                       runs);
+  if (!m.improved())
+    return fmt::format(
+        "counterexample minimised: none shorter found ({} operations, {} preemption{}; {})",
+        m.operations_after, m.preemptions_after, m.preemptions_after == 1 ? "" : "s", runs);
+  return fmt::format("counterexample minimised: {} -> {} operations, {} -> {} preemptions ({})",
+                     m.operations_before, m.operations_after, m.preemptions_before,
+                     m.preemptions_after, runs);
+}
+
+void MinimiseFlags::apply(Scenario& s) const {
+  if (budget) s.minimise_budget = *budget;
+  if (off) s.minimise_budget = 0;
+}
+
 std::string waste_line(const CheckOutcome& o) {
   if (o.wait_queues.empty()) return "";
   std::string per_queue;
@@ -126,7 +164,8 @@ std::string waste_line(const CheckOutcome& o) {
                      per_queue, o.stop == "exhausted" ? "" : " over the executions explored");
 }
 
-CheckOutcome check_scenario(const Scenario& given, const std::string& strategy) {
+CheckOutcome check_scenario(const Scenario& given, const std::string& strategy,
+                            const ProgressFn& progress) {
   // What wakecheck::main refuses at startup, the direct API refuses at first use.
   if (const std::string problem = registry_problem(); !problem.empty())
     throw ScenarioError("bad model registration: " + problem);
@@ -142,11 +181,14 @@ CheckOutcome check_scenario(const Scenario& given, const std::string& strategy) 
   const auto start = std::chrono::steady_clock::now();
   SearchLimits limits = search_limits(s);
   limits.cancel = interrupt_flag();  // set only when the command installed the handlers
+  limits.progress = progress;
   o.result = explore(*program, *scheduler, limits);
+  limits.progress = nullptr;
   o.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   o.coverage = scheduler->coverage();
   o.strategy = std::string(info->name);
   decide(s, info->name, *program, o);
+  minimise_failure(s, *program, limits, o);
   if (o.result.failure) o.trace = format_trace(*o.result.failure, {s.name, shown_path(s)});
   return o;
 }
@@ -156,10 +198,11 @@ CheckOutcome check_scenario_file(const std::string& path) {
 }
 
 int run_command(const Console& io, const std::string& scenario_path, const std::string& strategy,
-                const std::string& out_dir) {
+                const std::string& out_dir, const MinimiseFlags& minimise) {
   Scenario s;
   try {
     s = load_scenario(scenario_path);
+    minimise.apply(s);
   } catch (const ScenarioError& e) {
     fmt::print(io.err, "wakecheck: {}\n", e.what());
     return kExitBadInput;
@@ -172,7 +215,8 @@ int run_command(const Console& io, const std::string& scenario_path, const std::
   CheckOutcome o;
   try {
     prepare_out_dir(dir);  // before the search, not after it
-    o = check_scenario(s, strategy);
+    ProgressDisplay display(io.err, io.progress, stem_of(s.path), s.max_executions);
+    o = check_scenario(s, strategy, display.callback());
   } catch (const std::runtime_error& e) {  // ScenarioError, FileError
     fmt::print(io.err, "wakecheck: {}\n", e.what());
     return kExitBadInput;

@@ -4,10 +4,13 @@
 #pragma once
 
 #include <iosfwd>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "checker/explorer.hpp"
+#include "checker/minimise.hpp"
+#include "cli/progress.hpp"
 #include "cli/verdict.hpp"
 #include "scenarios/scenario.hpp"
 
@@ -35,6 +38,20 @@ struct CheckOutcome {
   std::string strategy;  // the strategy that ran (the scenario's, or the override)
   std::vector<WaitQueueName> wait_queues;  // the model's, for wasted-wakeup figures
   std::string trace;  // the failing execution's trace (as trace.txt has it), "" when none
+  // Set when the search's counterexample went through the minimiser
+  // (checker/minimise.hpp): result.failure is then the minimised execution.
+  std::optional<MinimiseStats> minimised;
+};
+
+// "counterexample minimised: 152 -> 31 operations, 9 -> 2 preemptions (812
+// executions)", or "" when the counterexample was not minimised.
+std::string minimised_line(const CheckOutcome& o);
+
+// --minimise-budget N and --no-minimise: override [search] minimise_budget.
+struct MinimiseFlags {
+  std::optional<std::uint64_t> budget;
+  bool off = false;
+  void apply(Scenario& s) const;
 };
 
 // "wasted wakeups: worst execution 2 (consumers_wq 2, producers_wq 0)", or ""
@@ -47,24 +64,28 @@ std::string verdict_text(const CheckOutcome& o);
 // empty). An in-code Scenario is validated first (validate_scenario); a bad
 // one throws ScenarioError, and so does a bad registration (registry_problem()).
 // Scenario::path may be empty: traces then say "in code".
-CheckOutcome check_scenario(const Scenario& s, const std::string& strategy = "");
+// `progress` (may be empty) is called between the search's executions.
+CheckOutcome check_scenario(const Scenario& s, const std::string& strategy = "",
+                            const ProgressFn& progress = nullptr);
 // Loads the file and runs it; bad input throws ScenarioError.
 CheckOutcome check_scenario_file(const std::string& path);
 
 struct Console {
   std::ostream& out;
   std::ostream& err;
-  std::string program = "wakecheck";  // how the user invoked us, for printed commands
+  std::string program = "wakecheck";          // how the user invoked us, for printed commands
+  ProgressMode progress = ProgressMode::off;  // a long search's progress on `err`
 };
 
 int run_command(const Console& io, const std::string& scenario_path, const std::string& strategy,
-                const std::string& out_dir);
+                const std::string& out_dir, const MinimiseFlags& minimise = {});
 int replay_command(const Console& io, const std::string& schedule_path, const std::string& out_dir);
 // check's outputs beyond the rows (each "" when not asked for).
 struct CheckOptions {
   std::string json;   // --json FILE: an array of report.json objects
   std::string junit;  // --junit FILE: JUnit XML
   std::string out;    // --out DIR: each failing row's artifacts in DIR/<scenario>/
+  MinimiseFlags minimise;
 };
 int check_command(const Console& io, const std::vector<std::string>& paths,
                   const CheckOptions& options = {});

@@ -25,6 +25,15 @@ json finding_json(const ExecutionRecord* r) {
   return j;
 }
 
+json minimised_json(const MinimiseStats* m) {
+  if (m == nullptr) return nullptr;
+  json j;
+  j["executions"] = m->executions;
+  j["operations"] = json::array({m->operations_before, m->operations_after});
+  j["preemptions"] = json::array({m->preemptions_before, m->preemptions_after});
+  return j;
+}
+
 json scenario_json(const ReportData& d) {
   json j;
   j["path"] = d.path;
@@ -59,6 +68,7 @@ json to_json(const ReportData& d) {
   search["stop_reason"] = d.stop_reason;
   search["coverage"] = null_or(d.coverage);
   search["problem"] = null_or(d.problem);
+  search["minimised"] = minimised_json(d.minimised);
   j["search"] = search;
   json by_queue = json::object();
   for (const auto& [q, n] : d.max_wasted_by_queue) by_queue[q] = n;

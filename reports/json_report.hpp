@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "checker/minimise.hpp"
 #include "checker/trace.hpp"
 
 namespace wakecheck {
@@ -37,6 +38,8 @@ struct ReportData {
       stop_reason;  // exhausted | max-executions | step-bound | finding | problem | interrupted
   std::string coverage;  // the strategy's own words; "" when it has none
   std::string problem;   // the scheduler's problem (model-error), "" when none
+  // How the finding's execution was shortened (null: it was not minimised).
+  const MinimiseStats* minimised = nullptr;
   // wasted_wakeups
   std::uint32_t max_wasted = 0;
   std::vector<std::pair<std::string, std::uint32_t>> max_wasted_by_queue;

@@ -28,10 +28,10 @@ constexpr std::int64_t kMaxInt = std::numeric_limits<std::int64_t>::max();
 // keys are the parameters of the model the file names (scenarios/workload.hpp).
 constexpr std::array<std::string_view, 4> kScenarioKeys = {"name", "description", "model",
                                                            "variant"};
-constexpr std::array<std::string_view, 11> kSearchKeys = {
+constexpr std::array<std::string_view, 12> kSearchKeys = {
     "strategy",        "max_executions", "max_steps", "seed",    "state_caching",
     "bound",           "pct_depth",      "timeouts",  "signals", "spurious_wakeups",
-    "kmalloc_failures"};
+    "kmalloc_failures", "minimise_budget"};
 constexpr std::array<std::string_view, 4> kExpectKeys = {
     "finding", "max_wasted_wakeups", "max_wasted_wakeups_by_queue", "exhaustive"};
 constexpr std::int64_t kMaxWasted = std::numeric_limits<std::uint32_t>::max();
@@ -203,6 +203,9 @@ void read_search(const Section& s, Scenario& scenario, Issues& issues) {
   if (auto b =
           read_bool(find_value(s, "kmalloc_failures", false, issues), "kmalloc_failures", issues))
     scenario.choices.failures = *b;
+  if (auto n = read_integer(find_value(s, "minimise_budget", false, issues), "minimise_budget", 0,
+                            kMaxInt, issues))
+    scenario.minimise_budget = static_cast<std::uint64_t>(*n);
 }
 
 void read_expect(const Section& s, Scenario& scenario, Issues& issues) {

@@ -10,7 +10,8 @@
 //               declared type and range; those without a default are required
 //   [search]    strategy = "dfs", max_executions = 1000000, max_steps = 10000,
 //               seed = 1, state_caching = true, bound = 2, pct_depth = 3,
-//               timeouts = true, signals = true, spurious_wakeups = false (all optional)
+//               timeouts = true, signals = true, spurious_wakeups = false,
+//               minimise_budget = 20000 (all optional)
 //   [expect]    finding = "none", max_wasted_wakeups = N (N >= 0: the most
 //               wasted wakeups one execution may have, over all wait queues),
 //               exhaustive = true|false (whether the search must cover every
@@ -29,6 +30,7 @@
 
 #include "checker/explorer.hpp"
 #include "checker/finding.hpp"
+#include "checker/minimise.hpp"
 #include "checker/scheduler.hpp"
 #include "model/model.hpp"
 
@@ -53,6 +55,10 @@ struct Scenario {
   // [search] timeouts, signals (default true), spurious_wakeups (default false):
   // the environment's choices a search may explore.
   ChoiceFamilies choices;
+  // [search] minimise_budget: executions to spend shortening a counterexample
+  // (checker/minimise.hpp); 0 reports the search's own. --minimise-budget and
+  // --no-minimise override it.
+  std::uint64_t minimise_budget = kDefaultMinimiseBudget;
   FindingKind expect = FindingKind::None;  // [expect] finding (default "none")
   // [expect] max_wasted_wakeups: above it, the verdict is thundering-herd.
   std::optional<std::uint32_t> max_wasted;

@@ -29,6 +29,11 @@ std::string verdict(const Scenario& s, const CheckOutcome& o) {
                      f.object == kNoObject ? "-" : r.objects[f.object].name, f.summary,
                      r.decisions.size());
   }
+  if (o.minimised)
+    v += fmt::format("minimised {} -> {} operations, {} -> {} preemptions, {} executions\n",
+                     o.minimised->operations_before, o.minimised->operations_after,
+                     o.minimised->preemptions_before, o.minimised->preemptions_after,
+                     o.minimised->executions);
   v += fmt::format("executions {}\nstates {}\nexhausted {}\n", o.result.stats.executions,
                    o.result.stats.states, o.result.stats.exhausted);
   return v;
