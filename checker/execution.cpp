@@ -321,6 +321,7 @@ void Execution::collect_enabled() {
 }
 
 void Execution::run(Scheduler& scheduler, Program& program) {
+  scheduler.attach(*this);
   start_tasks();
   while (!finding_) {
     collect_enabled();
