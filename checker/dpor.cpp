@@ -130,6 +130,7 @@ void DporScheduler::end_execution() {
   pick_ = kNoTask;
   graph_.analyse(first_new_);
   reverse_races();
+  disabled_events();
   if (!ex_->cut()) end_rules();
   if (!backtrack()) done_ = true;
 }
@@ -139,6 +140,24 @@ void DporScheduler::reverse_races() {
     const StepEvent& j = graph_[r.j];
     const std::uint32_t* clock = r.lock ? graph_.race_clock(r).data() : graph_.clock(r.j).data();
     reverse(r.i, r.j, j.task, j.id, clock);
+  }
+}
+
+// The environment's events never run in an execution that went on without
+// them, so their races are found where they are disabled: an event that
+// changes a sleeping task's state (a wake) ends the sleep that the timer, a
+// signal or a spurious wakeup could have ended, so those run there instead.
+void DporScheduler::disabled_events() {
+  for (std::size_t e = first_new_; e < graph_.size(); ++e) {
+    const StepEvent& ev = graph_[e];
+    if (ev.node == kNoEvent) continue;
+    Node& n = nodes_[ev.node];
+    for (std::uint32_t k = 0; k < n.options; ++k) {
+      const TaskId choice = enabled_[n.enabled + k];
+      if (event_of(choice) == WakeEvent::None || task_of(choice) == ev.task) continue;
+      if (graph_.writes_object(e, graph_.status_object(task_of(choice))))
+        n.backtrack |= std::uint64_t{1} << k;
+    }
   }
 }
 

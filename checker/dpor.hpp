@@ -23,8 +23,11 @@
 //  - an execution that stops at a finding stops every task: the event that
 //    raised it is taken as dependent with every event, before and after, so
 //    every task that could have run first from that decision is run there too;
-//  - a signal or a spurious wakeup is offered only while something else can
-//    run, so the last event disables it: it is added at the last decision.
+//  - an environment event (the timer, a signal, a spurious wakeup) never
+//    runs in the executions that go on without it: where a wake ends the
+//    sleep it could have ended, it is added at the wake's decision; a signal
+//    or a spurious wakeup is offered only while something else can run, so
+//    the last event disables it: it is added at the last decision.
 // Where a reversal's initial is not enabled at its decision (a dependency the
 // trace does not show), every enabled choice is added there: sound, less
 // reduction.
@@ -82,6 +85,7 @@ class DporScheduler final : public Scheduler {
   std::uint64_t asleep_mask(const Node& n) const;
   bool backtrack();
   void reverse_races();
+  void disabled_events();
   void end_rules();
   void pending_acquisitions();
   void finding_races();

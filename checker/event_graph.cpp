@@ -8,11 +8,16 @@ namespace wakecheck {
 namespace {
 
 bool writes(AccessMode m) {
-  return m != AccessMode::Read;
+  return m != AccessMode::Read && m != AccessMode::Await;
 }
 
 bool acquires(AccessMode m) {
   return m == AccessMode::Acquire || m == AccessMode::TryAcquire;
+}
+
+// The event was enabled only once this object allowed it (a free lock, a wake).
+bool waits(AccessMode m) {
+  return m == AccessMode::Acquire || m == AccessMode::Await;
 }
 
 // deliver() records the environment's Wake of a sleeping task just before
@@ -33,6 +38,12 @@ bool conflicts(std::span<const ObjectAccess> a, std::span<const ObjectAccess> b)
       if (x.object == kEveryObject || y.object == kEveryObject) return true;
       if (x.object == y.object && (writes(x.mode) || writes(y.mode))) return true;
     }
+  return false;
+}
+
+bool EventGraph::writes_object(std::size_t e, ObjectId object) const {
+  for (const ObjectAccess& a : footprint(e))
+    if (a.object == object && writes(a.mode)) return true;
   return false;
 }
 
@@ -67,10 +78,12 @@ void EventGraph::extend(const Execution& ex, TaskId pick, std::uint32_t node) {
   const std::vector<TraceEntry>& trace = ex.trace();
   tasks_ = ex.task_count();
   status_objects_ = ex.object_count();
-  auto status_object = [&](TaskId t) {
+  status_.resize(tasks_);
+  for (TaskId t = 0; t < tasks_; ++t) {
     const ObjectId o = ex.task_object(t);
-    return o != kNoObject ? o : static_cast<ObjectId>(status_objects_ + t);
-  };
+    status_[t] = o != kNoObject ? o : static_cast<ObjectId>(status_objects_ + t);
+  }
+  auto status_object = [&](TaskId t) { return status_[t]; };
   bool delivered = false;  // the entry before was an environment's Wake that began this event
   for (std::size_t k = parsed_; k < trace.size(); ++k) {
     const TraceEntry& e = trace[k];
@@ -88,7 +101,7 @@ void EventGraph::extend(const Execution& ex, TaskId pick, std::uint32_t node) {
     delivered = env;
     if (events_.empty()) continue;  // before the first step: each task's start, alone
     if (e.kind == OpKind::Resume) {
-      add_access(status_object(e.task), AccessMode::Read);  // a wake (or an event) ended its sleep
+      add_access(status_object(e.task), AccessMode::Await);  // a wake (or an event) ended its sleep
     } else if (e.kind == OpKind::LockAcquire && e.scheduling_point) {
       add_access(e.object, AccessMode::Acquire);
     } else if (e.kind == OpKind::LockTry) {
@@ -123,12 +136,11 @@ void EventGraph::analyse(std::size_t from) {
     StepEvent& ev = events_[j];
     ev.prev = last_of_task_[ev.task];
     ObjectId acquired = kNoObject;
-    bool blocking = false;
-    collect_preds(j, acquired, blocking);
+    collect_preds(j, acquired);
     std::fill_n(clocks_.begin() + static_cast<std::ptrdiff_t>(j * tasks_), tasks_, 0u);
     for (const Pred& p : preds_) join(clocks_, j * tasks_, p.event);
     clocks_[j * tasks_ + ev.task] = j + 1;
-    if (j >= from) find_races(j, acquired, blocking);
+    if (j >= from) find_races(j, acquired);
     update_objects(j);
     last_of_task_[ev.task] = j;
   }
@@ -136,20 +148,18 @@ void EventGraph::analyse(std::size_t from) {
 
 // The events j directly depends on: its task's previous event, and for each
 // object it accesses the last write and, when it writes, the reads since.
-void EventGraph::collect_preds(std::uint32_t j, ObjectId& acquired, bool& blocking) {
+void EventGraph::collect_preds(std::uint32_t j, ObjectId& acquired) {
   preds_.clear();
   const StepEvent& ev = events_[j];
-  if (ev.prev != kNoEvent) preds_.push_back({ev.prev, false});
+  if (ev.prev != kNoEvent) preds_.push_back({ev.prev, false, false});
   for (const ObjectAccess& a : footprint(j)) {
     const ObjectState& o = objects_[a.object];
     const bool lock = acquires(a.mode);
-    if (acquires(a.mode)) {
-      acquired = a.object;
-      blocking = a.mode == AccessMode::Acquire;
-    }
-    if (o.last_write != kNoEvent) preds_.push_back({o.last_write, lock});
+    const bool waited = waits(a.mode);
+    if (lock) acquired = a.object;
+    if (o.last_write != kNoEvent) preds_.push_back({o.last_write, lock, waited});
     if (!writes(a.mode)) continue;
-    for (std::uint32_t r : o.reads) preds_.push_back({r, lock});
+    for (std::uint32_t r : o.reads) preds_.push_back({r, lock, waited});
   }
 }
 
@@ -168,12 +178,13 @@ bool EventGraph::direct(std::uint32_t c) const {
   return true;
 }
 
-void EventGraph::find_races(std::uint32_t j, ObjectId acquired, bool blocking) {
+void EventGraph::find_races(std::uint32_t j, ObjectId acquired) {
   const StepEvent& ev = events_[j];
-  // A blocking acquisition cannot run before the release it waited for: its
-  // race is with the acquisition before it (below), not with the release.
+  // An event cannot run before the release or the wake it waited for: a
+  // blocking acquisition races with the acquisition before it (below), a
+  // resumed task with nothing (its wakers race with each other).
   for (const Pred& p : preds_)
-    if (events_[p.event].task != ev.task && !(blocking && p.lock) && direct(p.event))
+    if (events_[p.event].task != ev.task && !p.waited && direct(p.event))
       add_race(p.event, j, false);
   if (acquired == kNoObject) return;
   // The acquisition before races with this one unless this task had seen it

@@ -41,6 +41,7 @@ class Execution;
 // Ordered by strength: an event that touches an object twice keeps the stronger.
 enum class AccessMode : std::uint8_t {
   Read,
+  Await,  // a read the event waited for: a sleeping task's Resume reads what woke it
   Write,
   TryAcquire,  // a trylock that took the lock: a write that never waits
   Acquire,     // a blocking acquisition: a write, enabled only while the lock is free
@@ -116,6 +117,10 @@ class EventGraph {
   // After analyse(): task t's last event, and the last event that took `lock`.
   std::uint32_t last_of(TaskId t) const { return last_of_task_[t]; }
   std::uint32_t last_acquire(ObjectId lock) const { return objects_[lock].last_acquire; }
+  // The object whose writes change task t's sleep: its task object.
+  ObjectId status_object(TaskId t) const { return status_[t]; }
+  // True when event e writes `object`.
+  bool writes_object(std::size_t e, ObjectId object) const;
 
  private:
   struct ObjectState {
@@ -125,22 +130,24 @@ class EventGraph {
   };
   struct Pred {
     std::uint32_t event;
-    bool lock;  // through the lock the event acquires
+    bool lock;    // through the lock the event acquires
+    bool waited;  // through what the event waited for (a lock to be free, a wake)
   };
 
   void begin_event(TaskId id, TaskId task, std::size_t entry, std::uint32_t node);
   void add_access(ObjectId object, AccessMode mode);
   void reset_analysis();
-  void collect_preds(std::uint32_t j, ObjectId& acquired, bool& blocking);
+  void collect_preds(std::uint32_t j, ObjectId& acquired);
   void join(std::vector<std::uint32_t>& into, std::size_t offset, std::uint32_t event) const;
-  void find_races(std::uint32_t j, ObjectId acquired, bool blocking);
+  void find_races(std::uint32_t j, ObjectId acquired);
   bool direct(std::uint32_t c) const;
   void add_race(std::uint32_t i, std::uint32_t j, bool lock_race);
   void update_objects(std::uint32_t j);
 
   std::vector<StepEvent> events_;
   std::vector<ObjectAccess> accesses_;
-  std::size_t parsed_ = 0;  // trace entries read so far
+  std::size_t parsed_ = 0;        // trace entries read so far
+  std::vector<ObjectId> status_;  // per task
 
   std::size_t tasks_ = 0;
   std::size_t status_objects_ = 0;  // objects; task t without a task object uses this + t
