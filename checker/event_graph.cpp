@@ -33,11 +33,11 @@ bool environment_wake(const std::vector<TraceEntry>& trace, std::size_t k) {
 }  // namespace
 
 bool conflicts(std::span<const ObjectAccess> a, std::span<const ObjectAccess> b) {
+  auto every = [](const ObjectAccess& x) { return x.object == kEveryObject; };
+  if (std::any_of(a.begin(), a.end(), every) || std::any_of(b.begin(), b.end(), every)) return true;
   for (const ObjectAccess& x : a)
-    for (const ObjectAccess& y : b) {
-      if (x.object == kEveryObject || y.object == kEveryObject) return true;
+    for (const ObjectAccess& y : b)
       if (x.object == y.object && (writes(x.mode) || writes(y.mode))) return true;
-    }
   return false;
 }
 
