@@ -48,6 +48,7 @@ bool EventGraph::writes_object(std::size_t e, ObjectId object) const {
 }
 
 void EventGraph::truncate(std::size_t n) {
+  analysed_ = std::min(analysed_, n);
   if (n >= events_.size()) return;
   accesses_.resize(events_[n].accesses);
   parsed_ = events_[n].entry;
@@ -132,7 +133,14 @@ void EventGraph::reset_analysis() {
 
 void EventGraph::analyse(std::size_t from) {
   reset_analysis();
-  for (std::uint32_t j = 0; j < events_.size(); ++j) {
+  // The events before `from` are those of the last analysis (a repeated
+  // prefix): their clocks stand, only the objects' state is brought up to them.
+  from = std::min({from, analysed_, events_.size()});
+  for (std::uint32_t j = 0; j < from; ++j) {
+    update_objects(j);
+    last_of_task_[events_[j].task] = j;
+  }
+  for (auto j = static_cast<std::uint32_t>(from); j < events_.size(); ++j) {
     StepEvent& ev = events_[j];
     ev.prev = last_of_task_[ev.task];
     ObjectId acquired = kNoObject;
@@ -140,10 +148,11 @@ void EventGraph::analyse(std::size_t from) {
     std::fill_n(clocks_.begin() + static_cast<std::ptrdiff_t>(j * tasks_), tasks_, 0u);
     for (const Pred& p : preds_) join(clocks_, j * tasks_, p.event);
     clocks_[j * tasks_ + ev.task] = j + 1;
-    if (j >= from) find_races(j, acquired);
+    find_races(j, acquired);
     update_objects(j);
     last_of_task_[ev.task] = j;
   }
+  analysed_ = events_.size();
 }
 
 // The events j directly depends on: its task's previous event, and for each

@@ -101,7 +101,8 @@ class EventGraph {
     return {accesses_.data() + events_[e].accesses, accesses_.data() + events_[e].accesses_end};
   }
 
-  // Computes every event's clock, and the races of the events from `from` on.
+  // Computes every event's clock, and the races of the events from `from` on
+  // (the events before it must be those of the last call: a repeated prefix).
   void analyse(std::size_t from);
   std::size_t task_count() const { return tasks_; }
   std::span<const std::uint32_t> clock(std::size_t e) const {
@@ -150,6 +151,7 @@ class EventGraph {
   std::vector<ObjectId> status_;  // per task
 
   std::size_t tasks_ = 0;
+  std::size_t analysed_ = 0;        // events whose clocks are computed
   std::size_t status_objects_ = 0;  // objects; task t without a task object uses this + t
   std::vector<std::uint32_t> clocks_;
   std::vector<ObjectState> objects_;
