@@ -351,7 +351,8 @@ void Execution::retally_task(TaskId t) {
   remove_term(fingerprint_, task.term);
   const std::uint64_t status = static_cast<std::uint64_t>(task.status) | task.events << 8 |
                                static_cast<std::uint64_t>(task.woke_by) << 16 |
-                               std::uint64_t{task.wrote_since_mark} << 24;
+                               std::uint64_t{task.wrote_since_mark} << 24 |
+                               std::uint64_t{task.closed} << 25;
   task.term = fingerprint_term(kTaskSalt ^ t, fold(task.history, status));
   add_term(fingerprint_, task.term);
 }
@@ -452,6 +453,7 @@ void Execution::leave_guest(const char* label, SourceLoc loc) {
 }
 
 void Execution::run(Scheduler& scheduler, Program& program) {
+  scheduler.attach(*this);
   start_tasks();
   while (!finding_) {
     collect_enabled();

@@ -172,7 +172,11 @@ class Execution {
   void set_host(TaskId guest, TaskId host) { tasks_[guest].host = host; }
   void enter_guest(const char* label, SourceLoc loc);
   void leave_guest(const char* label, SourceLoc loc);
-  void admit_guests(TaskId host, bool admit) { tasks_[host].closed = !admit; }
+  void admit_guests(TaskId host, bool admit) {
+    tasks_[host].closed = !admit;
+    retally_task(host);  // part of the host's state: it decides what may run next
+  }
+  TaskId host(TaskId t) const { return tasks_[t].host; }
   bool admits_guests(TaskId host) const { return !tasks_[host].closed; }
   // Which choice families the environment may use (SearchLimits::choices).
   const ChoiceFamilies& choices() const { return choices_; }

@@ -14,6 +14,8 @@
 
 namespace wakecheck {
 
+class Execution;
+
 // What the engine knows at a decision point.
 struct Decision {
   std::span<const TaskId> enabled;  // ascending, at least two
@@ -28,6 +30,11 @@ class Scheduler {
 
   // Starts the next execution; false when the strategy has nothing left to run.
   virtual bool begin_execution() = 0;
+
+  // The execution about to run under this scheduler (Execution::run calls it
+  // first). A strategy that reads what each step did (its trace entries) keeps
+  // it until end_execution(); the others ignore it.
+  virtual void attach(const Execution& /*ex*/) {}
 
   // Picks one of d.enabled. nullopt cuts the execution short: its future was explored.
   virtual std::optional<TaskId> pick_task(const Decision& d) = 0;

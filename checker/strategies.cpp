@@ -4,6 +4,7 @@
 
 #include "checker/bounded.hpp"
 #include "checker/dfs.hpp"
+#include "checker/dpor.hpp"
 #include "checker/pct.hpp"
 #include "checker/random.hpp"
 
@@ -12,6 +13,10 @@ namespace {
 
 std::unique_ptr<Scheduler> make_dfs(const StrategyOptions& o) {
   return std::make_unique<DfsScheduler>(o.state_caching);
+}
+
+std::unique_ptr<Scheduler> make_dpor(const StrategyOptions&) {
+  return std::make_unique<DporScheduler>();
 }
 
 std::unique_ptr<Scheduler> make_random(const StrategyOptions& o) {
@@ -32,8 +37,10 @@ std::unique_ptr<Scheduler> make_pct(const StrategyOptions& o) {
   return std::make_unique<PctScheduler>(o.seed, o.pct_depth);
 }
 
-constexpr std::array<StrategyInfo, 5> kStrategies = {{
+constexpr std::array<StrategyInfo, 6> kStrategies = {{
     {"dfs", "exhaustive depth-first search with state caching", true, make_dfs},
+    {"dpor", "exhaustive stateless search, one execution per Mazurkiewicz trace (source-set DPOR)",
+     true, make_dpor},
     {"pb", "every schedule with at most `bound` preemptions, fewest first", false, make_pb},
     {"db", "every schedule with at most `bound` delays of a round-robin scheduler", false, make_db},
     {"pct", "probabilistic concurrency testing with bug depth `pct_depth`, seeded", false,

@@ -28,10 +28,12 @@ constexpr std::int64_t kMaxInt = std::numeric_limits<std::int64_t>::max();
 // keys are the parameters of the model the file names (scenarios/workload.hpp).
 constexpr std::array<std::string_view, 4> kScenarioKeys = {"name", "description", "model",
                                                            "variant"};
-constexpr std::array<std::string_view, 12> kSearchKeys = {
-    "strategy",        "max_executions", "max_steps", "seed",    "state_caching",
-    "bound",           "pct_depth",      "timeouts",  "signals", "spurious_wakeups",
-    "kmalloc_failures", "minimise_budget"};
+constexpr std::array<std::string_view, 12> kSearchKeys = {"strategy",         "max_executions",
+                                                          "max_steps",        "seed",
+                                                          "state_caching",    "bound",
+                                                          "pct_depth",        "timeouts",
+                                                          "signals",          "spurious_wakeups",
+                                                          "kmalloc_failures", "minimise_budget"};
 constexpr std::array<std::string_view, 4> kExpectKeys = {
     "finding", "max_wasted_wakeups", "max_wasted_wakeups_by_queue", "exhaustive"};
 constexpr std::int64_t kMaxWasted = std::numeric_limits<std::uint32_t>::max();

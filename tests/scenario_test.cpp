@@ -220,8 +220,8 @@ TEST(ScenarioParse, UnknownVariant) {
 
 TEST(ScenarioParse, UnknownStrategy) {
   STRCMP_EQUAL(
-      "t.toml:12:12: unknown strategy 'dsf'; did you mean 'dfs'? (one of: dfs, pb, db, pct, "
-      "random)",
+      "t.toml:12:12: unknown strategy 'dsf'; did you mean 'dfs'? (one of: dfs, dpor, pb, db, "
+      "pct, random)",
       error_of(std::string(kBase) + "[search]\nstrategy = \"dsf\"\n").c_str());
 }
 

@@ -9,6 +9,7 @@
 
 #include "checker/bounded.hpp"
 #include "checker/dfs.hpp"
+#include "checker/dpor.hpp"
 #include "checker/execution.hpp"
 #include "checker/explorer.hpp"
 #include "checker/pct.hpp"
@@ -230,8 +231,9 @@ constexpr std::uint32_t kUnbounded = 1'000;
 
 std::span<const Reduction> reductions() {
   using M = BoundedScheduler::Measure;
-  static const std::array<Reduction, 3> kReductions = {
+  static const std::array<Reduction, 4> kReductions = {
       {{"dfs+caching", [] { return std::make_unique<DfsScheduler>(true); }},
+       {"dpor", [] { return std::make_unique<DporScheduler>(); }},
        {"pb(unbounded)+caching",
         [] { return std::make_unique<BoundedScheduler>(M::preemptions, kUnbounded, true); }, 4},
        {"db(unbounded)+caching",

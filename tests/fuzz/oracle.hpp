@@ -1,7 +1,8 @@
 // The differential oracle for one FuzzProgram. It requires:
-//  1. every reduction (DFS with state caching; pb and db with a bound no
-//     program reaches) finds the same set of findings and reaches the same set
-//     of terminal states as plain DFS, which enumerates every interleaving;
+//  1. every reduction (DFS with state caching; source-set DPOR; pb and db
+//     with a bound no program reaches) finds the same set of findings, the
+//     same worst case of wasted wakeups and reaches the same set of terminal
+//     states as plain DFS, which enumerates every interleaving;
 //  2. for each distinct finding, the first execution of each search that had
 //     it, written as a schedule file, read back and replayed, gives a
 //     byte-identical trace;
@@ -52,7 +53,7 @@ struct Reduction {
   std::uint64_t budget_factor = 1;
 };
 
-// DFS with state caching; new reductions are added here.
+// DFS with state caching, DPOR, pb and db; new reductions are added here.
 std::span<const Reduction> reductions();
 
 enum class Verdict { Agree, Discarded, Disagree };
