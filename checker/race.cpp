@@ -10,6 +10,7 @@ namespace wakecheck {
 // Reuses the previous execution's buffers: no allocation once they are big enough.
 void RaceDetector::start(std::size_t tasks, std::size_t objects) {
   active_ = true;
+  changed_ = true;
   tasks_ = tasks;
   clocks_.resize(tasks);
   for (TaskId t = 0; t < tasks; ++t) {
@@ -29,21 +30,25 @@ void RaceDetector::join(std::vector<std::uint32_t>& into, const std::vector<std:
 }
 
 void RaceDetector::acquire(TaskId t, ObjectId lock) {
+  changed_ = true;
   join(clocks_[t], released_[lock]);
 }
 
 void RaceDetector::release(TaskId t, ObjectId lock) {
+  changed_ = true;
   released_[lock] = clocks_[t];
   ++clocks_[t][t];
 }
 
 void RaceDetector::wake(TaskId waker, TaskId woken) {
+  changed_ = true;
   join(clocks_[woken], clocks_[waker]);
   ++clocks_[waker][waker];
 }
 
 RaceDetector::Conflict RaceDetector::access(TaskId t, ObjectId obj, bool write,
                                             std::uint32_t entry) {
+  changed_ = true;
   Conflict c;
   const TaskId w = writer_[obj];
   if (w != kNoTask && w != t && !before(write_[obj], w, t)) c = {w, write_[obj].entry, true};
@@ -73,6 +78,14 @@ std::uint64_t RaceDetector::cover(std::uint64_t h, TaskId owner, const Epoch& e)
 }
 
 std::uint64_t RaceDetector::state_hash() const {
+  if (changed_) {
+    hash_ = compute_state_hash();
+    changed_ = false;
+  }
+  return hash_;
+}
+
+std::uint64_t RaceDetector::compute_state_hash() const {
   std::uint64_t h = 0;
   for (ObjectId o = 0; o < write_.size(); ++o) {
     if (writer_[o] != kNoTask)

@@ -49,6 +49,8 @@ class RaceDetector {
   // join ORs the bits; an increment makes an event that no other clock
   // covers). State caching needs it in the fingerprint: without it, a state
   // first reached with an access ordered cut the path where it races.
+  // Cached: recomputed only after something changed (most decisions follow
+  // steps that touch no clock).
   std::uint64_t state_hash() const;
 
  private:
@@ -60,7 +62,11 @@ class RaceDetector {
   bool before(const Epoch& e, TaskId owner, TaskId t) const { return e.clock <= clocks_[t][owner]; }
   std::uint64_t cover(std::uint64_t h, TaskId owner, const Epoch& e) const;
 
+  std::uint64_t compute_state_hash() const;
+
   bool active_ = false;
+  mutable bool changed_ = true;  // since state_hash() last computed hash_
+  mutable std::uint64_t hash_ = 0;
   std::size_t tasks_ = 0;
   std::vector<std::vector<std::uint32_t>> clocks_;    // by task
   std::vector<std::vector<std::uint32_t>> released_;  // by object: the clock of its last release

@@ -22,7 +22,7 @@ namespace {
 
 // Both searches must finish within it; a bigger scenario is left to the
 // scenario's own exhaustive run.
-constexpr std::uint64_t kBudget = 200'000;
+constexpr std::uint64_t kBudget = 100'000;
 
 fuzz::Outcomes search(const Scenario& s, bool reference) {
   SearchLimits limits = search_limits(s);
