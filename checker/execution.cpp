@@ -142,22 +142,11 @@ OpRecord Execution::step(OpKind kind, ObjectId obj, Access access, const char* l
   return {*this, trace_.size() - 1};
 }
 
-// Lipton's reduction (movers): a lock release commutes with every operation
-// of another task before it (none touches a held lock; a failed trylock of it
-// sees it held one point earlier as well), so it needs no scheduling point of
-// its own (unless another task is about to trylock it, which would see it
-// held only then). A successful acquisition commutes with every operation of another
-// task after it, and so does a Resume (the task only starts to run: the wake
-// that made it runnable happened already), so the task's next operation may
-// follow either at once, unless that operation may block or waits for others
-// (another acquisition, whose order against others' makes lock-order
-// deadlocks; a trylock; a sleep). So between two scheduling points a task runs
-// `acquire op release*`, `resume op release*` or `op release*`.
-// Another task stopped right before a trylock of `lock`: it could see the
-// lock held only while this task holds it, so the release must not move.
-// So could a guest of this task (an interrupt handler on its processor),
-// which would deadlock on it there rather than wait.
-bool Execution::trylock_pending(ObjectId lock) const {
+// Whether another task could see `lock` held only at the point before its
+// release: one stopped right before a trylock of it, or a guest of this task
+// (an interrupt handler on its processor, which would deadlock on it there
+// rather than wait). Then the release keeps its scheduling point.
+bool Execution::held_lock_observable(ObjectId lock) const {
   for (TaskId u = 0; u < tasks_.size(); ++u) {
     if (u == current_ || tasks_[u].status != TaskStatus::Runnable) continue;
     if (tasks_[u].host == current_) return true;
@@ -166,11 +155,23 @@ bool Execution::trylock_pending(ObjectId lock) const {
   return false;
 }
 
+// Lipton's reduction (movers). A lock release commutes with every operation
+// of another task before it (none touches a held lock; a failed trylock of it
+// sees it held one point earlier as well), so it needs no scheduling point of
+// its own, unless held_lock_observable(). A successful acquisition commutes
+// with every operation of another task after it, and so does a Resume (the
+// task only starts to run: the wake that made it runnable happened already),
+// so the task's next operation may follow either at once, unless that
+// operation may block or waits for others (another acquisition, whose order
+// against others' makes lock-order deadlocks; a trylock; a sleep). So between
+// two scheduling points a task runs `acquire op release*`, `resume op
+// release*` or `op release*`. A step that may fail offers its failure at a
+// scheduling point, and a release of a lock the task does not hold is a bug
+// whose outcome others' order decides: neither moves.
 bool Execution::moves_without_yield(Task& t, OpKind kind, ObjectId obj) {
-  if (!reduction_ || t.fallible) return false;  // a failure is offered at a point
-  // Releasing a lock the task does not hold is a bug that others' order decides.
+  if (!reduction_ || t.fallible) return false;
   if (kind == OpKind::LockRelease) {
-    if (objects_[obj].owner != current_ || trylock_pending(obj)) return false;
+    if (objects_[obj].owner != current_ || held_lock_observable(obj)) return false;
     t.phase = Phase::Committed;  // after a left mover, only left movers follow
     return true;
   }

@@ -302,7 +302,7 @@ class Execution {
                      bool scheduling_point);
   void fold_history(TaskId t);
   bool moves_without_yield(Task& t, OpKind kind, ObjectId obj);
-  bool trylock_pending(ObjectId lock) const;
+  bool held_lock_observable(ObjectId lock) const;
   void note_write() {
     Task& t = tasks_[current_];
     ++t.writes;

@@ -58,11 +58,12 @@ std::string end_state(const Execution& ex) {
   return out;
 }
 
-// A finding raised mid-execution stops it at a point that depends on where
-// the search puts scheduling points (the reduction puts fewer), so only
-// states where nothing could run on are compared.
-bool terminal(const Execution& ex) {
-  return ex.quiescent();
+// The finding, then the end state. A finding raised mid-execution stops it at
+// a point that depends on where the search puts scheduling points (the
+// reduction puts fewer), so only states where nothing could run on
+// (Execution::quiescent) are compared.
+std::string end_key(const Execution& ex) {
+  return finding_key(ex) + "\n" + (ex.quiescent() ? end_state(ex) : "(stopped mid-execution)\n");
 }
 
 }  // namespace
@@ -77,8 +78,8 @@ Outcomes search_program(Program& program, Scheduler& s, const SearchLimits& limi
   o.result = explore(program, s, limits, [&o](const Execution& ex) {
     if (ex.cut()) return;
     const std::string key = finding_key(ex);
-    o.ends.insert(key + "\n" + (terminal(ex) ? end_state(ex) : "(stopped mid-execution)\n"));
-    if (terminal(ex)) {
+    o.ends.insert(end_key(ex));
+    if (ex.quiescent()) {
       std::uint32_t wasted = 0;
       for (ObjectId obj = 0; obj < ex.object_count(); ++obj) wasted += ex.wasted(obj);
       o.worst_waste = std::max(o.worst_waste, wasted);
@@ -109,9 +110,7 @@ std::string witness(const FuzzProgram& p, Scheduler& s, const SearchLimits& limi
   explore(program, s, limits, [&](const Execution& ex) {
     if (found || ex.cut()) return;
     const std::string key = finding_key(ex);
-    if (key == item ||
-        key + "\n" + (terminal(ex) ? end_state(ex) : "(stopped mid-execution)\n") == item)
-      found = ex.snapshot();
+    if (key == item || end_key(ex) == item) found = ex.snapshot();
   });
   return found ? format_trace(*found, kFuzzIdentity) : "";
 }
