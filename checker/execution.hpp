@@ -192,8 +192,6 @@ class Execution {
   // so that state caching keeps the worst case over a search exact.
   void wasted_wakeup(ObjectId obj);
   std::uint32_t wasted(ObjectId obj) const { return objects_[obj].wasted; }
-  // Writes task t made to shared data (variables, containers) so far.
-  std::uint32_t writes(TaskId t) const { return tasks_[t].writes; }
   // Raises a finding; the first one raised in an execution wins.
   void raise(Finding f);
   // Raises a finding from task code and stops the task for good.
@@ -262,7 +260,6 @@ class Execution {
     ObjectId last_wait_queue = kNoObject;
     ObjectId object = kNoObject;
     int exit_code = 0;
-    std::uint32_t writes = 0;       // writes to shared data so far
     bool wrote_since_mark = false;  // a write since mark_writes() (part of its state)
     unsigned events = 0;            // while Sleeping: bits of the WakeEvents that may end it
     WakeEvent woke_by = WakeEvent::None;
@@ -305,7 +302,6 @@ class Execution {
   bool held_lock_observable(ObjectId lock) const;
   void note_write() {
     Task& t = tasks_[current_];
-    ++t.writes;
     if (!t.wrote_since_mark) {
       t.wrote_since_mark = true;
       retally_task(current_);
