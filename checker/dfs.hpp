@@ -26,6 +26,7 @@ class DfsScheduler final : public Scheduler {
   void end_execution() override;
   bool exhausted() const override { return done_; }
   std::uint64_t states() const override { return visited_.size(); }
+  bool caches_states() const override { return caching_; }
   // The stack's alternatives done, each weighted as if every subtree at its
   // level were as large as the current one (Knuth's estimate, as GenMC's
   // estimation mode uses): exact for a uniform tree, and state caching's cuts

@@ -22,6 +22,14 @@ bool folded_into_history(OpKind kind) {
          kind != OpKind::LockWait;
 }
 
+// Entries whose detail (b) is a task id, and what a task's own object and id
+// fold as in its history.
+bool detail_names_task(OpKind kind) {
+  return kind == OpKind::WaitQueueAdd || kind == OpKind::WaitQueueRemove;
+}
+constexpr std::uint64_t kSelfObject = 0xfffffffeULL;
+constexpr std::int64_t kSelfTask = -2;
+
 // The site of a declare_task_state(): FNV-1a over its file name, then line
 // and column (no addresses: the same site hashes alike in every process).
 std::uint64_t site_hash(SourceLoc loc) {
@@ -340,8 +348,14 @@ void Execution::fold_history(TaskId t) {
   for (std::size_t i = task.unfolded; i < trace_.size(); ++i) {
     const TraceEntry& e = trace_[i];
     if (!folded_into_history(e.kind)) continue;
-    std::uint64_t h = fold(task.history, static_cast<std::uint64_t>(e.kind) << 32 | e.object);
-    task.history = fold(fold(h, static_cast<std::uint64_t>(e.a)), static_cast<std::uint64_t>(e.b));
+    // The task's own object and id fold as "self", so that interchangeable
+    // tasks at the same place with the same values carry the same history
+    // (symmetry). Per task a bijection: nothing is lost without symmetry.
+    const bool own = e.object != kNoObject && e.object == task.object;
+    const std::uint64_t object = own ? kSelfObject : e.object;
+    const std::int64_t b = detail_names_task(e.kind) && e.b == t ? kSelfTask : e.b;
+    std::uint64_t h = fold(task.history, static_cast<std::uint64_t>(e.kind) << 32 | object);
+    task.history = fold(fold(h, static_cast<std::uint64_t>(e.a)), static_cast<std::uint64_t>(b));
   }
   task.unfolded = trace_.size();
   retally_task(t);
@@ -354,7 +368,8 @@ void Execution::retally_task(TaskId t) {
                                static_cast<std::uint64_t>(task.woke_by) << 16 |
                                std::uint64_t{task.wrote_since_mark} << 24 |
                                std::uint64_t{task.closed} << 25;
-  task.term = fingerprint_term(kTaskSalt ^ t, fold(task.history, status));
+  task.local = fold(task.history, status);
+  task.term = fingerprint_term(kTaskSalt ^ t, task.local);
   add_term(fingerprint_, task.term);
 }
 
@@ -415,6 +430,7 @@ void Execution::start_tasks() {
   bool guarded = false;
   for (const Object& o : objects_) guarded = guarded || o.guard != kNoObject;
   if (guarded) races_.start(tasks_.size(), objects_.size());
+  start_symmetry();
   // Each task runs alone up to its first visible operation: what it does
   // before that is local to it, so no interleaving is lost.
   for (TaskId t = 0; t < tasks_.size() && !finding_; ++t) {
@@ -469,8 +485,9 @@ void Execution::run(Scheduler& scheduler, Program& program) {
     TaskId next = enabled_.front();
     if (enabled_.size() > 1) {
       if (races_.active()) refresh_race_term();
+      const Fingerprint& state = symmetry_active_ ? canonical_fingerprint() : fingerprint_;
       const std::optional<TaskId> pick =
-          scheduler.pick_task(Decision{enabled_, fingerprint_, previous_, steps_});
+          scheduler.pick_task(Decision{enabled_, state, previous_, steps_});
       if (!pick) {
         cut_ = true;
         break;
@@ -548,6 +565,8 @@ void Execution::reset() {
   races_.stop();  // keeps its buffers for the next execution
   fingerprint_ = {};
   race_term_ = {};
+  symmetric_groups_ = 0;
+  symmetry_active_ = false;
   finding_ = {};
   steps_ = 0;
   previous_ = kNoTask;

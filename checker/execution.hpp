@@ -145,6 +145,41 @@ class Execution {
   // point before a lock release or right after a lock acquisition. Off: every
   // step is a scheduling point (the reference the differential tests use).
   void set_reduction(bool on) { reduction_ = on; }
+  // --- Symmetry (checker/symmetry.cpp) ---
+  // Tasks of `group` are interchangeable: they run the same code on the same
+  // kind of data and know themselves only through their own task object and
+  // id. Swapping two of them gives a state that behaves as the first with the
+  // names swapped, so a stateful search needs to cache one state per class of
+  // such renamings (canonical_fingerprint). The promise the model makes, and
+  // the differential tests check: every object it hashes either names no task
+  // (declare_task_free), belongs to one task (its task object), is a lock
+  // (the engine relabels its owner), or hashes itself with the tasks renamed
+  // (set_relabel). An object that is none of these keeps symmetry off.
+  void declare_symmetric(std::uint32_t group) { symmetric_groups_ |= 1ULL << (group & 63); }
+  // The object's hash with each task reference t written as label[t]; with
+  // label[t] == t for every t it must equal the hash the model last set.
+  using RelabelFn = std::uint64_t (*)(const void* self, const TaskId* label);
+  void set_relabel(ObjectId id, RelabelFn fn, const void* self) {
+    objects_[id].relabel = fn;
+    objects_[id].relabel_self = self;
+  }
+  void declare_task_free(ObjectId id) { objects_[id].task_free = true; }
+  // Off: canonical_fingerprint() is fingerprint() (the explorer turns it on
+  // for strategies that cache states, when SearchLimits::symmetry allows).
+  void set_symmetry(bool on) { symmetry_ = on; }
+  bool symmetry_active() const { return symmetry_active_; }
+  // Why symmetry is off although the model declared a group: the object that
+  // names tasks without a relabelling ("" otherwise).
+  const std::string& symmetry_refused() const { return symmetry_refused_; }
+  // Declared interchangeable (whether or not the search uses it).
+  bool interchangeable(TaskId a, TaskId b) const;
+  // The fingerprint of the state's class under renamings of interchangeable
+  // tasks: the least fingerprint over the renamings that order each group by
+  // its tasks' own state. Exact (equal for every member of the class) unless
+  // more than kMaxTieRenamings renamings tie; then one of them, which is
+  // still sound (two states share it only if one is a renaming of the other).
+  const Fingerprint& canonical_fingerprint();
+  static constexpr std::uint32_t kMaxTieRenamings = 24;
   // Lock objects: acquisition waits while another task holds it.
   void lock(ObjectId lock, const char* label, SourceLoc loc);
   void unlock(ObjectId lock, const char* label, SourceLoc loc);
@@ -256,6 +291,7 @@ class Execution {
     // Checked mode: the object of the operation the task is inside now.
     ObjectId scheduled_for = kNoObject;
     std::uint64_t history = 0;  // rolling hash of its operations and their results
+    std::uint64_t local = 0;    // the value of its term: history and status, no id
     std::size_t unfolded = 0;   // first trace entry not yet in `history`
     ObjectId last_wait_queue = kNoObject;
     ObjectId object = kNoObject;
@@ -281,6 +317,9 @@ class Execution {
     DescribeFn describe = nullptr;
     const void* self = nullptr;
     std::uint32_t wasted = 0;  // wasted wakeups counted against it (a wait queue)
+    bool task_free = false;    // its hash names no task (symmetry)
+    RelabelFn relabel = nullptr;
+    const void* relabel_self = nullptr;
   };
 
   void start_tasks();
@@ -312,6 +351,13 @@ class Execution {
   void check_observe(ObjectId obj, SourceLoc loc);
   void check_race(ObjectId obj, bool write, std::size_t index);
   void refresh_race_term();
+  void start_symmetry();
+  bool symmetric_member(TaskId t) const;
+  bool classify_for_symmetry(ObjectId o);
+  void sort_interchangeable();
+  std::uint64_t tie_renamings() const;
+  bool next_tie_renaming();
+  Fingerprint renamed_fingerprint();
 
   StackPool& stacks_;
   std::uint32_t max_steps_;
@@ -336,6 +382,22 @@ class Execution {
   RaceDetector races_;  // active only when some data declares a guard
   ChoiceFamilies choices_;
   Fingerprint race_term_;
+  // Symmetry: the groups declared, and while active the interchangeable
+  // tasks (by group, ascending ids; segments_ gives each group's range),
+  // the objects a renaming changes, and scratch sized at start.
+  std::uint64_t symmetric_groups_ = 0;
+  bool symmetry_ = false;
+  bool symmetry_active_ = false;
+  std::string symmetry_refused_;
+  std::vector<TaskId> sym_tasks_;
+  std::vector<std::uint32_t> segments_;
+  std::vector<ObjectId> sym_objects_;
+  std::vector<TaskId> object_task_;  // by object: the task whose object it is
+  std::vector<TaskId> order_;        // sym_tasks_ sorted by sort_key_
+  std::vector<std::uint64_t> sort_key_;
+  std::vector<TaskId> label_;    // by task: the task it is renamed to
+  std::vector<TaskId> inverse_;  // by task: the task renamed to it
+  Fingerprint canonical_;
 };
 
 inline OpRecord& OpRecord::result(std::int64_t a) {

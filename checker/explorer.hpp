@@ -44,6 +44,9 @@ struct SearchLimits {
   // Lipton reduction (Execution::set_reduction). Off: every step of every
   // task is a scheduling point; the differential tests' reference.
   bool reduction = true;
+  // Symmetry reduction (Execution::declare_symmetric): a strategy that caches
+  // states caches one per class of renamings of interchangeable tasks.
+  bool symmetry = true;
   ChoiceFamilies choices = {};  // timers, signals, spurious wakeups the environment may use
   // false: go on after an execution with a finding (SearchResult::failure still
   // holds the first one), so the search visits every execution it would visit

@@ -65,34 +65,39 @@ RaceDetector::Conflict RaceDetector::access(TaskId t, ObjectId obj, bool write,
   return c;
 }
 
-std::uint64_t RaceDetector::cover(std::uint64_t h, TaskId owner, const Epoch& e) const {
+// Which clocks cover e: one bit per task (in the renamed order) and per lock.
+std::uint64_t RaceDetector::cover(std::uint64_t h, TaskId owner, const Epoch& e,
+                                  const TaskId* inverse) const {
   std::uint64_t bits = 0;
   int n = 0;
   const auto bit = [&](bool covered) {
     bits = bits << 1 | (covered ? 1 : 0);
     if (++n % 64 == 0) h = fold(h, std::exchange(bits, 0));
   };
-  for (TaskId t = 0; t < tasks_; ++t) bit(before(e, owner, t));
+  for (TaskId t = 0; t < tasks_; ++t) bit(before(e, owner, inverse ? inverse[t] : t));
   for (const std::vector<std::uint32_t>& lock : released_) bit(e.clock <= lock[owner]);
   return fold(h, bits);
 }
 
 std::uint64_t RaceDetector::state_hash() const {
   if (changed_) {
-    hash_ = compute_state_hash();
+    hash_ = compute_state_hash(nullptr, nullptr);
     changed_ = false;
   }
   return hash_;
 }
 
-std::uint64_t RaceDetector::compute_state_hash() const {
+std::uint64_t RaceDetector::compute_state_hash(const TaskId* label, const TaskId* inverse) const {
+  const auto name = [label](TaskId t) { return label ? label[t] : t; };
   std::uint64_t h = 0;
   for (ObjectId o = 0; o < write_.size(); ++o) {
     if (writer_[o] != kNoTask)
-      h = cover(fold(h, std::uint64_t{o} << 33 | writer_[o]), writer_[o], write_[o]);
-    for (TaskId u = 0; u < tasks_; ++u)
+      h = cover(fold(h, std::uint64_t{o} << 33 | name(writer_[o])), writer_[o], write_[o], inverse);
+    for (TaskId slot = 0; slot < tasks_; ++slot) {
+      const TaskId u = inverse ? inverse[slot] : slot;
       if (reads_[o][u].clock != 0)
-        h = cover(fold(h, std::uint64_t{o} << 33 | 1ULL << 32 | u), u, reads_[o][u]);
+        h = cover(fold(h, std::uint64_t{o} << 33 | 1ULL << 32 | slot), u, reads_[o][u], inverse);
+    }
   }
   return h;
 }

@@ -52,6 +52,11 @@ class RaceDetector {
   // Cached: recomputed only after something changed (most decisions follow
   // steps that touch no clock).
   std::uint64_t state_hash() const;
+  // The same with every task t renamed label[t] (inverse: the task renamed
+  // to each one), for symmetry; never cached.
+  std::uint64_t state_hash(const TaskId* label, const TaskId* inverse) const {
+    return compute_state_hash(label, inverse);
+  }
 
  private:
   struct Epoch {
@@ -60,9 +65,10 @@ class RaceDetector {
   };
   void join(std::vector<std::uint32_t>& into, const std::vector<std::uint32_t>& from);
   bool before(const Epoch& e, TaskId owner, TaskId t) const { return e.clock <= clocks_[t][owner]; }
-  std::uint64_t cover(std::uint64_t h, TaskId owner, const Epoch& e) const;
+  std::uint64_t cover(std::uint64_t h, TaskId owner, const Epoch& e, const TaskId* inverse) const;
 
-  std::uint64_t compute_state_hash() const;
+  // label, inverse: nullptr for no renaming.
+  std::uint64_t compute_state_hash(const TaskId* label, const TaskId* inverse) const;
 
   bool active_ = false;
   mutable bool changed_ = true;  // since state_hash() last computed hash_

@@ -45,6 +45,11 @@ class Scheduler {
   // True when a systematic strategy has covered every execution it promises.
   virtual bool exhausted() const { return false; }
 
+  // True for a strategy whose cache may hold one state per class of
+  // renamings of interchangeable tasks (its future from a state depends on
+  // nothing but the state).
+  virtual bool caches_states() const { return false; }
+
   // Distinct states remembered by a stateful strategy (0 when it keeps none).
   virtual std::uint64_t states() const { return 0; }
 

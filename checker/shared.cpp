@@ -10,6 +10,7 @@ shared_var::shared_var(Execution& ex, std::string name, std::int64_t init, Objec
     : ex_(&ex), id_(ex.add_object(ObjectKind::Variable, std::move(name))), value_(init) {
   ex.set_guard(id_, guard);
   ex.set_hash(id_, static_cast<std::uint64_t>(init));
+  ex.declare_task_free(id_);  // a value, never a task
   ex.set_describe(
       id_,
       [](const void* self, const Execution&, std::string& out) {
@@ -37,6 +38,7 @@ void shared_var::store(std::int64_t v, SourceLoc loc) {
 shared_fifo::shared_fifo(Execution& ex, std::string name, std::size_t capacity, ObjectId guard)
     : ex_(&ex), id_(ex.add_object(ObjectKind::Container, std::move(name))), ring_(capacity) {
   ex.set_guard(id_, guard);
+  ex.declare_task_free(id_);  // values, never tasks
   ex.set_describe(
       id_,
       [](const void* self, const Execution&, std::string& out) {

@@ -103,7 +103,13 @@ class KernelProgram final : public Program {
   using EndFn = std::function<void(World&, Execution&)>;
 
   KernelProgram& task(std::string name, Body body) {
-    tasks_.push_back({std::move(name), std::move(body)});
+    tasks_.push_back({std::move(name), std::move(body), static_cast<std::uint32_t>(tasks_.size())});
+    return *this;
+  }
+  // The last task added runs the same code as task `other`: both are in
+  // other's group, declared interchangeable (Execution::declare_symmetric).
+  KernelProgram& interchangeable_with(std::size_t other) {
+    tasks_.back().group = static_cast<std::uint32_t>(other);
     return *this;
   }
   // What work remains for a task asleep at the end ("" when none: the engine
@@ -125,8 +131,9 @@ class KernelProgram final : public Program {
       const Body* body = &tasks_[i].body;
       World* w = world.get();
       world->task.push_back(
-          world->k.kthread_run(tasks_[i].name, static_cast<std::uint32_t>(i),
+          world->k.kthread_run(tasks_[i].name, tasks_[i].group,
                                [body, w](task_struct* current) { return (*body)(*w, current); }));
+      if (tasks_[i].group != i) ex.declare_symmetric(tasks_[i].group);
     }
   }
 
@@ -154,6 +161,7 @@ class KernelProgram final : public Program {
   struct Spec {
     std::string name;
     Body body;
+    std::uint32_t group;
   };
   std::vector<Spec> tasks_;
   WorkFn work_;

@@ -1,10 +1,13 @@
-// The state abstraction and the reduction against the reference on every
-// shipped scenario: DFS with state caching over whole task histories and a
-// scheduling point at every step (the search the differential fuzzer holds
-// to plain DFS) must meet the same findings, the same terminal states and the
-// same worst case of wasted wakeups as the default search (each task's
-// declared state, Lipton reduction). A model that declares too little state
-// (Execution::declare_task_state) loses an outcome here.
+// The state abstraction, the reduction and symmetry against the reference on
+// every shipped scenario: DFS with state caching over whole task histories, a
+// scheduling point at every step and no symmetry (the search the
+// differential fuzzer holds to plain DFS) must meet the same findings, the
+// same terminal states and the same worst case of wasted wakeups as the
+// default search (each task's declared state, Lipton reduction, one state per
+// class of renamings of interchangeable tasks), findings and states compared
+// class by class. A model that declares too little state
+// (Execution::declare_task_state), or tasks interchangeable that are not,
+// loses an outcome here.
 #include <fmt/format.h>
 
 #include <string>
@@ -31,6 +34,7 @@ fuzz::Outcomes search(const Scenario& s, bool reference) {
   limits.checked = true;
   limits.abstraction = !reference;
   limits.reduction = !reference;
+  limits.symmetry = !reference;
   auto program = find_model(s.model)->make(s.variant, s.params);
   DfsScheduler dfs(true);
   return fuzz::search_program(*program, dfs, limits);

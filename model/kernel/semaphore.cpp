@@ -22,12 +22,19 @@ Execution& ex_of(semaphore* sem) {
   return *sem->lock.ex;
 }
 
-// The wait list's value for the state fingerprint: the waiting tasks in order.
-void rehash(semaphore* sem) {
+// The wait list's value for the state fingerprint: the waiting tasks in
+// order, each as label[pid] (nullptr: as itself).
+std::uint64_t waiters_hash(const semaphore* sem, const TaskId* label) {
   std::uint64_t h = 0;
-  for (list_head* n = sem->wait_list.next; n != &sem->wait_list; n = n->next)
-    h = fold(h, waiter_of(n)->task->pid);
-  ex_of(sem).set_hash(sem->waiters_id, h);
+  for (const list_head* n = sem->wait_list.next; n != &sem->wait_list; n = n->next) {
+    const TaskId pid = waiter_of(const_cast<list_head*>(n))->task->pid;
+    h = fold(h, label ? label[pid] : pid);
+  }
+  return h;
+}
+
+void rehash(semaphore* sem) {
+  ex_of(sem).set_hash(sem->waiters_id, waiters_hash(sem, nullptr));
 }
 
 void describe_waiters(const void* self, const Execution& ex, std::string& out) {
@@ -102,6 +109,12 @@ semaphore::semaphore(kernel& k, std::string name, int val)
       waiters_id(k.ex().add_object(ObjectKind::WaitQueue, name + ".wait_list")) {
   INIT_LIST_HEAD(&wait_list);
   k.ex().set_describe(waiters_id, describe_waiters, this);
+  k.ex().set_relabel(
+      waiters_id,
+      [](const void* self, const TaskId* label) {
+        return waiters_hash(static_cast<const semaphore*>(self), label);
+      },
+      this);
 }
 
 void down(semaphore* sem, SourceLoc loc) {

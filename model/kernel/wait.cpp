@@ -20,15 +20,21 @@ Execution& ex_of(wait_queue_head* wq) {
   return *wq->lock.ex;
 }
 
-// The queue's value: its entries in list order. Never pointers: ids only.
-void rehash(wait_queue_head* wq) {
+// The queue's value: its entries in list order, each task as label[pid]
+// (nullptr: as itself). Never pointers: ids only.
+std::uint64_t queue_hash(const wait_queue_head* wq, const TaskId* label) {
   std::uint64_t h = 0;
-  for (list_head* n = wq->head.next; n != &wq->head; n = n->next) {
-    const wait_queue_entry* e = entry_of(n);
+  for (const list_head* n = wq->head.next; n != &wq->head; n = n->next) {
+    const wait_queue_entry* e = entry_of(const_cast<list_head*>(n));
     const bool autoremove = e->func == autoremove_wake_function;
-    h = fold(h, std::uint64_t{e->private_->pid} << 8 | e->flags << 1 | (autoremove ? 1 : 0));
+    const TaskId pid = label ? label[e->private_->pid] : e->private_->pid;
+    h = fold(h, std::uint64_t{pid} << 8 | e->flags << 1 | (autoremove ? 1 : 0));
   }
-  ex_of(wq).set_hash(wq->id, h);
+  return h;
+}
+
+void rehash(wait_queue_head* wq) {
+  ex_of(wq).set_hash(wq->id, queue_hash(wq, nullptr));
 }
 
 void describe_wait_queue(const void* self, const Execution& ex, std::string& out) {
@@ -266,6 +272,12 @@ wait_queue_head::wait_queue_head(kernel& k, std::string name)
     : lock(k, name + ".lock"), id(k.ex().add_object(ObjectKind::WaitQueue, std::move(name))) {
   INIT_LIST_HEAD(&head);
   k.ex().set_describe(id, describe_wait_queue, this);
+  k.ex().set_relabel(
+      id,
+      [](const void* self, const TaskId* label) {
+        return queue_hash(static_cast<const wait_queue_head*>(self), label);
+      },
+      this);
 }
 
 void add_wait_queue(wait_queue_head* wq, wait_queue_entry* e, SourceLoc loc) {

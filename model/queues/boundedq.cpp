@@ -163,6 +163,10 @@ class boundedq_model {
       k.kthread_run(fmt::format("producer{}", p), 0,
                     [this, p](task_struct* current) { return producer(current, p); });
     const int share = workload_.producers * workload_.items / workload_.consumers;
+    // Consumers run the same code and take items by the queue's order, not by
+    // who they are: interchangeable. (Producers are not: each puts its own
+    // items, which the ledger tells apart.)
+    k.ex().declare_symmetric(1);
     for (int c = 0; c < workload_.consumers; ++c)
       k.kthread_run(fmt::format("consumer{}", c), 1,
                     [this, share](task_struct* current) { return consumer(current, share); });

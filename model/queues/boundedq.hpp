@@ -87,7 +87,9 @@ class ledger {
         w_(w),
         delivered_(static_cast<std::size_t>(w.producers * w.items), false),
         next_seq_(static_cast<std::size_t>(w.producers), 0),
-        id_(ex.add_object(ObjectKind::Ledger, "delivered")) {}
+        id_(ex.add_object(ObjectKind::Ledger, "delivered")) {
+    ex.declare_task_free(id_);  // items and counts per producer, not who took them
+  }
 
   // Item k of producer p is p * items + k.
   std::int64_t item(int p, int k) const { return std::int64_t{p} * w_.items + k; }

@@ -401,6 +401,13 @@ FuzzProgram Generator::program(std::uint64_t seed) {
       continue;  // the task ends there
     block(code, after, 0, 0);
   }
+  // Some programs have two tasks with the same code: interchangeable, which
+  // puts symmetry reduction to the test (drawn last, so that the programs of
+  // the other seeds stay as they were).
+  if (chance(30)) {
+    const auto t = static_cast<std::size_t>(below(tasks_ - 1));
+    p.tasks[t + 1] = p.tasks[t];
+  }
   return p;
 }
 

@@ -252,6 +252,28 @@ FuzzWorld::FuzzWorld(Execution& ex, const WorldSpec& spec)
       c(k, "c"),
       s(k, "s", spec.semaphore_count) {}
 
+namespace {
+
+// Tasks with the same code are interchangeable (one group: the first such
+// task's index), unless some task's code names one of them (wake_up_process
+// of t[obj]): then renaming them is not a symmetry of the program.
+std::uint32_t group_of(const FuzzProgram& p, std::size_t t) {
+  const auto named = [&p](std::size_t u) {
+    for (const std::vector<Instr>& code : p.tasks)
+      for (const Instr& in : code)
+        if (in.op == Op::Wake && in.style == static_cast<std::uint8_t>(WakeStyle::WakeUpProcess) &&
+            in.obj == u)
+          return true;
+    return false;
+  };
+  if (named(t)) return static_cast<std::uint32_t>(t);
+  for (std::size_t u = 0; u < t; ++u)
+    if (p.tasks[u] == p.tasks[t] && !named(u)) return static_cast<std::uint32_t>(u);
+  return static_cast<std::uint32_t>(t);
+}
+
+}  // namespace
+
 void InterpretedProgram::setup(Execution& ex) {
   world_.reset();
   world_ = std::make_unique<FuzzWorld>(ex, program_.world);
@@ -259,9 +281,11 @@ void InterpretedProgram::setup(Execution& ex) {
   w->waiting.assign(program_.tasks.size(), nullptr);
   for (std::size_t t = 0; t < program_.tasks.size(); ++t) {
     const std::vector<Instr>* code = &program_.tasks[t];
+    const std::uint32_t group = group_of(program_, t);
     w->tasks.push_back(
-        w->k.kthread_run(fmt::format("t{}", t), static_cast<std::uint32_t>(t),
+        w->k.kthread_run(fmt::format("t{}", t), group,
                          [w, code](task_struct* current) { return run_task(*w, current, *code); }));
+    if (group != t) ex.declare_symmetric(group);
   }
 }
 

@@ -78,6 +78,7 @@ inline constexpr std::uint8_t kFifoSource = kVariables;
 struct Cond {
   std::uint8_t source = 0;
   std::int8_t at_least = 1;
+  friend bool operator==(const Cond&, const Cond&) = default;
 };
 
 struct Instr {
@@ -88,6 +89,7 @@ struct Instr {
   std::uint8_t skip = 0;
   std::uint8_t style = 0;
   Cond cond;
+  friend bool operator==(const Instr&, const Instr&) = default;
 };
 
 struct WorldSpec {
