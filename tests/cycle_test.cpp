@@ -146,6 +146,17 @@ TEST(Cycle, TheBusyWaitReplaysExactly) {
   STRCMP_EQUAL(r.failure->finding.explanation.c_str(), again.failure->finding.explanation.c_str());
 }
 
+// Deterministic: the same search closes the same cycle, byte for byte.
+TEST(Cycle, TheSameSearchClosesTheSameCycleTwice) {
+  KernelProgram a = busy_wait_program(), b = busy_wait_program();
+  RandomScheduler ra(3), rb(3);
+  const SearchResult x = run_with(a, ra), y = run_with(b, rb);
+  STRCMP_EQUAL("busy-wait", kind_of(x));
+  CHECK(x.failure->decisions == y.failure->decisions);
+  LONGS_EQUAL(x.stats.executions, y.stats.executions);
+  STRCMP_EQUAL(x.failure->finding.explanation.c_str(), y.failure->finding.explanation.c_str());
+}
+
 // A poll that sleeps (a timed sleep between tries) lets the CPU go: the cycle
 // it can go round while the setter is starved is no finding, and the search
 // ends with none.
