@@ -366,13 +366,17 @@ Finding data_race(const Execution& ex, ObjectId obj, TaskId other, std::uint32_t
   return f;
 }
 
-Finding livelock(const Execution& ex, std::uint32_t max_steps) {
-  Finding f{FindingKind::Livelock, kNoTask, kNoObject, entry_number(ex.trace().size() - 1), "", ""};
+Finding step_bound(const Execution& ex, std::uint32_t max_steps) {
+  Finding f{
+      FindingKind::StepBound, kNoTask, kNoObject, entry_number(ex.trace().size() - 1), "", ""};
   f.summary = fmt::format("the execution did not end within {} steps", max_steps);
   f.explanation = "  tasks still running:";
   for (TaskId t = 0; t < ex.task_count(); ++t)
     if (ex.status(t) == TaskStatus::Runnable) f.explanation += " " + ex.task_name(t);
-  f.explanation += "\n  raise search.max_steps if the model legitimately runs longer.\n";
+  f.explanation +=
+      "\n  no state repeated (a cycle would be a livelock or busy-wait): not a finding. Raise "
+      "search.max_steps if the model legitimately runs longer; a loop whose tasks do not declare "
+      "what they carry (declare_task_state) never repeats a state.\n";
   return f;
 }
 

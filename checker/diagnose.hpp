@@ -24,7 +24,9 @@ Finding container_misuse(const Execution& ex, ObjectId container, const char* wh
 // access by `other` (trace entry `other_entry`, a write if `other_write`).
 Finding data_race(const Execution& ex, ObjectId obj, TaskId other, std::uint32_t other_entry,
                   bool other_write);
-Finding livelock(const Execution& ex, std::uint32_t max_steps);
+// The execution hit max_steps without coming back to a state (checker/cycle.hpp):
+// a FindingKind::StepBound, which the verdict layer calls inconclusive.
+Finding step_bound(const Execution& ex, std::uint32_t max_steps);
 Finding lost_wakeup(const Execution& ex, TaskId sleeper, ObjectId wq, const std::string& work);
 // Nothing enabled, no lost wakeup: tasks wait for locks, or sleep with nobody to wake them.
 Finding stuck(const Execution& ex);

@@ -42,7 +42,7 @@ std::uint64_t site_hash(SourceLoc loc) {
 }  // namespace
 
 Execution::Execution(StackPool& stacks, std::uint32_t max_steps)
-    : stacks_(stacks), max_steps_(max_steps) {
+    : stacks_(stacks), max_steps_(max_steps), cycles_(std::min(max_steps, 1u << 14)) {
   // Enough for typical executions; a longer one grows the buffers once, and
   // they keep their capacity for every later execution.
   constexpr std::uint32_t kReserveSteps = 1 << 14;
@@ -108,6 +108,7 @@ void Execution::finish_task(TaskId t, int code) {
     if (objects_[o].owner == t) raise(leaked_lock(*this, t, o));
   tasks_[t].status = TaskStatus::Finished;
   tasks_[t].exit_code = code;
+  ++progress_;
   if (const TaskId h = tasks_[t].host; h != kNoTask && tasks_[h].guest_running == t)
     tasks_[h].guest_running = kNoTask;
   fold_history(t);
@@ -478,13 +479,14 @@ void Execution::run(Scheduler& scheduler, Program& program) {
       end_with_nothing_enabled(program);
       break;
     }
+    if (enabled_.size() > 1 && races_.active()) refresh_race_term();
+    if (closes_cycle()) break;
     if (steps_ >= max_steps_) {
-      raise(livelock(*this, max_steps_));
+      raise(step_bound(*this, max_steps_));
       break;
     }
     TaskId next = enabled_.front();
     if (enabled_.size() > 1) {
-      if (races_.active()) refresh_race_term();
       const Fingerprint& state = symmetry_active_ ? canonical_fingerprint() : fingerprint_;
       const std::optional<TaskId> pick =
           scheduler.pick_task(Decision{enabled_, state, previous_, steps_});
@@ -500,6 +502,40 @@ void Execution::run(Scheduler& scheduler, Program& program) {
     if (event_of(next) != WakeEvent::None) deliver(task_of(next), event_of(next));
     resume(task_of(next));
   }
+}
+
+// Before each scheduling point: does this state repeat one of this
+// execution's (checker/cycle.hpp)? At a decision the table says; in a run of
+// forced steps, Brent's anchor. A repeat with progress since is no cycle. A
+// cycle is a livelock or a busy-wait, or else one that a fair scheduler
+// leaves: then the execution is cut, as at a state explored before (what
+// follows is what followed the first visit, which this search explores).
+bool Execution::closes_cycle() {
+  const CycleDetector::Mark here{fingerprint_, static_cast<std::uint32_t>(trace_.size()), progress_,
+                                 0};
+  if (enabled_.size() == 1) {
+    if (!cycles_.forced(here)) return false;
+    return end_cycle(cycles_.forced_start().trace_size, task_bit(task_of(enabled_[0])));
+  }
+  CycleDetector::Mark m = here;
+  for (const TaskId id : enabled_)
+    if (event_of(id) == WakeEvent::None || event_of(id) == WakeEvent::Timer)
+      m.can_move |= task_bit(task_of(id));  // signals and spurious wakeups need not come
+  const std::uint32_t earlier = cycles_.decision(m);
+  if (earlier == CycleDetector::kNone || cycles_.mark(earlier).progress != progress_) return false;
+  std::uint64_t can_move = 0;
+  for (std::uint32_t d = earlier; d < cycles_.decisions(); ++d)
+    can_move |= cycles_.mark(d).can_move;
+  return end_cycle(cycles_.mark(earlier).trace_size, can_move);
+}
+
+bool Execution::end_cycle(std::size_t first, std::uint64_t can_move) {
+  Finding f = cycle_finding(*this, first, can_move);
+  if (f)
+    raise(std::move(f));
+  else
+    cut_ = true;
+  return true;
 }
 
 void Execution::end_with_nothing_enabled(Program& program) {
@@ -572,6 +608,8 @@ void Execution::reset() {
   previous_ = kNoTask;
   event_sleepers_ = 0;
   fallible_ = 0;
+  progress_ = 0;
+  cycles_.clear();
   cut_ = false;
   quiescent_ = false;
   current_ = kNoTask;

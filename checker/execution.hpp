@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "checker/cycle.hpp"
 #include "checker/finding.hpp"
 #include "checker/hash.hpp"
 #include "checker/race.hpp"
@@ -227,6 +228,10 @@ class Execution {
   // so that state caching keeps the worst case over a search exact.
   void wasted_wakeup(ObjectId obj);
   std::uint32_t wasted(ObjectId obj) const { return objects_[obj].wasted; }
+  // Progress: the model's work moved (an item queued, taken or delivered). A
+  // cycle back to an earlier state with progress on it is no livelock or
+  // busy-wait (checker/cycle.hpp); a task that finishes is progress too.
+  void progress() { ++progress_; }
   // Raises a finding; the first one raised in an execution wins.
   void raise(Finding f);
   // Raises a finding from task code and stops the task for good.
@@ -265,8 +270,10 @@ class Execution {
   const Fingerprint& fingerprint() const { return fingerprint_; }
 
   // --- Driving ---
-  // Runs until every task finished, nothing is enabled, a finding, the step
-  // bound, or the scheduler cuts it.
+  // Runs until every task finished, nothing is enabled, a finding (a cycle
+  // back to an earlier state without progress among them: checker/cycle.hpp),
+  // the step bound (a FindingKind::StepBound), or a cut: by the scheduler, or
+  // at a cycle without progress that a fair scheduler leaves.
   void run(Scheduler& scheduler, Program& program);
   // Copies out what a report needs; call before reset().
   ExecutionRecord snapshot() const;
@@ -358,6 +365,8 @@ class Execution {
   std::uint64_t tie_renamings() const;
   bool next_tie_renaming();
   Fingerprint renamed_fingerprint();
+  bool closes_cycle();
+  bool end_cycle(std::size_t first, std::uint64_t can_move);
 
   StackPool& stacks_;
   std::uint32_t max_steps_;
@@ -398,6 +407,8 @@ class Execution {
   std::vector<TaskId> label_;    // by task: the task it is renamed to
   std::vector<TaskId> inverse_;  // by task: the task renamed to it
   Fingerprint canonical_;
+  CycleDetector cycles_;        // this execution's states, to see one repeat
+  std::uint32_t progress_ = 0;  // progress() calls and finished tasks so far
 };
 
 inline OpRecord& OpRecord::result(std::int64_t a) {

@@ -6,10 +6,12 @@ namespace wakecheck {
 namespace {
 
 // Indexed by FindingKind.
-constexpr std::array<std::string_view, 11> kNames = {
+constexpr std::array<std::string_view, 13> kNames = {
     "none",       "lost-wakeup", "leaked-lock", "deadlock",  "invariant",       "sleep-in-atomic",
-    "bad-unlock", "livelock",    "model-error", "data-race", "thundering-herd",
+    "bad-unlock", "livelock",    "model-error", "data-race", "thundering-herd", "busy-wait",
+    "step-bound",
 };
+static_assert(kNames.size() == static_cast<std::size_t>(FindingKind::StepBound) + 1);
 
 }  // namespace
 
@@ -24,7 +26,7 @@ std::optional<FindingKind> finding_from_name(std::string_view name) {
 }
 
 std::span<const std::string_view> finding_names() {
-  return kNames;
+  return std::span<const std::string_view>(kNames).first(kNames.size() - 1);  // no "step-bound"
 }
 
 }  // namespace wakecheck

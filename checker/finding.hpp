@@ -20,17 +20,26 @@ enum class FindingKind : std::uint8_t {
   Invariant,      // the model's own invariant or delivery check failed
   SleepInAtomic,  // schedule() while holding a spinlock ("scheduling while atomic")
   BadUnlock,      // unlock of a lock the task does not hold
-  Livelock,       // the execution did not end within the step bound
+  Livelock,       // a fair cycle without progress: the state repeats, every task that could
+                  // run on it ran (checker/cycle.hpp)
   ModelError,     // the model threw: a bug in the model, not a finding about the code under test
   DataRace,       // two accesses to guarded data, one a write, not ordered by a lock or a wake
   // More wasted wakeups than the scenario allows ([expect] max_wasted_wakeups):
   // raised by the verdict layer (cli/verdict.hpp) from the search's worst case.
   ThunderingHerd,
+  BusyWait,  // an unfair cycle without progress: a task polls without sleeping while others starve
+  // Not a finding: the engine's mark on an execution that hit max_steps without
+  // repeating a state. The verdict layer makes it "inconclusive: step bound".
+  // Has a name ("step-bound", for schedule files) but is not among
+  // finding_names(), so no scenario can expect it.
+  StepBound,
 };
 
-// The scenario-file spelling ("lost-wakeup", ...).
+// The scenario-file spelling ("lost-wakeup", ...); StepBound is "step-bound".
 const char* finding_name(FindingKind kind);
+// Any name finding_name() gives, "step-bound" included (a schedule file's).
 std::optional<FindingKind> finding_from_name(std::string_view name);
+// The kinds a scenario may expect: every name but "step-bound".
 std::span<const std::string_view> finding_names();
 
 struct Finding {

@@ -91,13 +91,17 @@ int main(int argc, char** argv) {
   MinimiseFlags minimise;
   std::int64_t budget = 0;
   const CLI::Option* run_budget = add_minimise_flags(*run, budget, minimise);
-  bool quiet = false;
+  bool quiet = false, verbose = false;
   run->add_flag("--quiet", quiet, "no progress display on stderr");
+  run->add_flag("--verbose", verbose,
+                "print the whole trace on stdout (a long one is otherwise summarised; "
+                "trace.txt always has it whole)");
   CLI::App* replay = app.add_subcommand("replay", "re-run the execution of a schedule file");
   replay->add_option("schedule", schedule, "schedule file")->required();
   replay->add_option("--out", out,
                      "directory for trace.txt "
                      "(default: wakecheck-out/<schedule>-replay)");
+  replay->add_flag("--verbose", verbose, "print the whole trace on stdout, however long");
   CLI::App* check = app.add_subcommand("check",
                                        "run every scenario under the paths and compare "
                                        "each with its [expect]");
@@ -136,8 +140,8 @@ int main(int argc, char** argv) {
   const Console io{std::cout, std::cerr, argv[0], progress};
   if (*run || *check) install_interrupt_handlers();
   try {
-    if (*run) return run_command(io, scenario, strategy, out, minimise);
-    if (*replay) return replay_command(io, schedule, out);
+    if (*run) return run_command(io, scenario, strategy, out, minimise, verbose);
+    if (*replay) return replay_command(io, schedule, out, verbose);
     if (*list) return list_command(io);
     if (*explain) return explain_command(io, kind);
     return check_command(io, paths, check_opt);

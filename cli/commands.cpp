@@ -96,10 +96,12 @@ void minimise_failure(const Scenario& s, Program& program, const SearchLimits& l
   o.minimised = m.stats;
 }
 
-void print_outcome(const Console& io, const Scenario& s, const CheckOutcome& o) {
+// `trace`: the execution's trace as run prints it (whole, or summarised).
+void print_outcome(const Console& io, const Scenario& s, const CheckOutcome& o,
+                   const std::string& trace) {
   if (!o.result.problem.empty())
     fmt::print(io.out, "finding: {}: {}\n\n", finding_name(o.found), o.result.problem);
-  if (o.result.failure) fmt::print(io.out, "{}\n", o.trace);
+  if (o.result.failure) fmt::print(io.out, "{}\n", trace);
   if (const std::string line = minimised_line(o); !line.empty()) fmt::print(io.out, "{}\n", line);
   fmt::print(io.out, "{}: {} ({})\n", s.name, finding_name(o.found), counts(s, o));
   if (const std::string waste = waste_line(o); !waste.empty()) fmt::print(io.out, "{}\n", waste);
@@ -198,7 +200,7 @@ CheckOutcome check_scenario_file(const std::string& path) {
 }
 
 int run_command(const Console& io, const std::string& scenario_path, const std::string& strategy,
-                const std::string& out_dir, const MinimiseFlags& minimise) {
+                const std::string& out_dir, const MinimiseFlags& minimise, bool verbose) {
   Scenario s;
   try {
     s = load_scenario(scenario_path);
@@ -221,7 +223,12 @@ int run_command(const Console& io, const std::string& scenario_path, const std::
     fmt::print(io.err, "wakecheck: {}\n", e.what());
     return kExitBadInput;
   }
-  print_outcome(io, s, o);
+  // A long trace is summarised here; trace.txt always has it whole.
+  print_outcome(io, s, o,
+                verbose || !o.result.failure
+                    ? o.trace
+                    : format_trace_summary(*o.result.failure, {s.name, shown_path(s)},
+                                           (fs::path(dir) / "trace.txt").string()));
   try {
     const auto written = write_artifacts(s, o, strategy.empty() ? s.strategy : strategy, dir);
     fmt::print(io.out, "wrote {}\n", fmt::join(written, ", "));

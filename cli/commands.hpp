@@ -77,9 +77,13 @@ struct Console {
   ProgressMode progress = ProgressMode::off;  // a long search's progress on `err`
 };
 
+// `verbose`: print the whole trace, however long (else a trace of more than
+// kLongTrace operations is summarised on stdout; trace.txt has it whole).
 int run_command(const Console& io, const std::string& scenario_path, const std::string& strategy,
-                const std::string& out_dir, const MinimiseFlags& minimise = {});
-int replay_command(const Console& io, const std::string& schedule_path, const std::string& out_dir);
+                const std::string& out_dir, const MinimiseFlags& minimise = {},
+                bool verbose = false);
+int replay_command(const Console& io, const std::string& schedule_path, const std::string& out_dir,
+                   bool verbose = false);
 // check's outputs beyond the rows (each "" when not asked for).
 struct CheckOptions {
   std::string json;   // --json FILE: an array of report.json objects

@@ -19,7 +19,7 @@ struct Explanation {
 };
 
 // Every finding kind but none, in FindingKind order.
-constexpr std::array<Explanation, 10> kExplanations = {{
+constexpr std::array<Explanation, 11> kExplanations = {{
     {FindingKind::LostWakeup,
      "nothing can run, and a task sleeps on a wait queue while work remains for it: the wake_up "
      "that should have woken it came before it was on the queue, or woke someone else. When the "
@@ -42,9 +42,13 @@ constexpr std::array<Explanation, 10> kExplanations = {{
     {FindingKind::BadUnlock, "a task unlocked a lock it does not hold.",
      "pair every unlock with the lock the same task took."},
     {FindingKind::Livelock,
-     "reserved for a cycle without progress. An execution that does not end within max_steps is "
-     "not a finding but an inconclusive run (step bound).",
-     "raise [search] max_steps if the model legitimately runs longer."},
+     "the execution came back to a state it was in, with no progress in between (no task "
+     "finished, no work moved), and every task that could run on that cycle ran in it: no fair "
+     "scheduler leaves it, the tasks run forever and get nowhere. The trace ends where the cycle "
+     "closes; the explanation lists its operations. (An execution that only hits max_steps "
+     "without repeating a state is not a finding but an inconclusive run: step bound.)",
+     "make each round change something that ends it: back off asymmetrically or take locks in "
+     "one order so one side wins, or sleep until another task has done its part."},
     {FindingKind::ModelError,
      "a bug in the model, not in the code under test: it threw, called a kernel primitive "
      "outside a task, or is not deterministic (the same decisions met different tasks).",
@@ -60,6 +64,14 @@ constexpr std::array<Explanation, 10> kExplanations = {{
      "wake one waiter per unit of work: exclusive waiters (prepare_to_wait_exclusive()) and "
      "wake_up() instead of wake_up_all(); or raise the bound if the "
      "waste is accepted."},
+    {FindingKind::BusyWait,
+     "a cycle back to an earlier state without progress in which a task keeps running without "
+     "ever sleeping (lock, test, unlock, retry) while another task, the one that could change "
+     "what it tests, could run and does not: the poller holds its CPU for as long as the "
+     "scheduler lets it, forever on one that does not preempt it. The trace ends where the "
+     "cycle closes; the explanation names the poller, the starved task and the loop's lines.",
+     "sleep until the condition can have changed: prepare_to_wait(); test; schedule(); "
+     "finish_wait() (or wait_event()), and wake_up() where it changes."},
 }};
 
 }  // namespace

@@ -92,8 +92,8 @@ bool load(const Console& io, const std::string& path, Loaded& l) {
 
 }  // namespace
 
-int replay_command(const Console& io, const std::string& schedule_path,
-                   const std::string& out_dir) {
+int replay_command(const Console& io, const std::string& schedule_path, const std::string& out_dir,
+                   bool verbose) {
   Loaded l;
   if (!load(io, schedule_path, l)) return kExitBadInput;
   const Scenario& s = l.scenario;
@@ -132,7 +132,11 @@ int replay_command(const Console& io, const std::string& schedule_path,
     fmt::print(io.err, "wakecheck: {}\n", e.what());
     return kExitBadInput;
   }
-  fmt::print(io.out, "{}\nreplayed {}: {} reproduced ({} decisions); trace in {}\n", trace,
+  const std::string shown =
+      verbose ? trace
+              : format_trace_summary(*result.failure, {s.name, l.schedule.scenario_file},
+                                     (fs::path(dir) / "trace.txt").string());
+  fmt::print(io.out, "{}\nreplayed {}: {} reproduced ({} decisions); trace in {}\n", shown,
              schedule_path, found, l.schedule.decisions.size(),
              (fs::path(dir) / "trace.txt").string());
   return kExitMet;

@@ -195,7 +195,7 @@ std::optional<ExecutionRecord> herd_execution(const Scenario& s, const SearchRes
 
 std::string stop_reason(const SearchResult& r) {
   if (r.interrupted) return "interrupted";
-  if (r.failure && r.failure->finding.kind == FindingKind::Livelock) return "step-bound";
+  if (r.failure && r.failure->finding.kind == FindingKind::StepBound) return "step-bound";
   if (r.failure) return "finding";
   if (!r.problem.empty()) return "problem";
   return r.stats.exhausted ? "exhausted" : "max-executions";

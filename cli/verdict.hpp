@@ -4,8 +4,9 @@
 //    queue) are a thundering-herd finding, shown on the worst execution;
 //  - a search that did not cover everything it promises answers "none" only
 //    as INCONCLUSIVE, unless the scenario accepts a bounded search;
-//  - the step bound (the engine's livelock) is inconclusive, not a finding:
-//    nothing shows that the execution would not have ended.
+//  - the step bound (the engine's FindingKind::StepBound) is inconclusive, not
+//    a finding: no state repeated, so nothing shows that the execution would
+//    not have ended (a repeat is a livelock or busy-wait: checker/cycle.hpp).
 #pragma once
 
 #include <cstdint>

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <vector>
 
 #include "checker/diagnose.hpp"
 
@@ -86,29 +87,82 @@ std::string describe_entry(const ExecutionRecord& r, const TraceEntry& e) {
   }
 }
 
-std::string format_trace(const ExecutionRecord& r, const ScenarioIdentity& scenario) {
+namespace {
+
+std::string header(const ExecutionRecord& r, const ScenarioIdentity& scenario) {
   std::string out = fmt::format("scenario: {} ({})\n", scenario.name, scenario.path);
   if (r.finding)
     out += fmt::format("finding: {}: {}\n{}", finding_name(r.finding.kind), r.finding.summary,
                        r.finding.explanation);
   else
     out += "finding: none\n";
+  return out;
+}
+
+std::size_t name_width(const ExecutionRecord& r) {
   std::size_t width = 4;
   for (const std::string& n : r.task_names) width = std::max(width, n.size());
+  return width;
+}
+
+std::string entry_line(const ExecutionRecord& r, std::size_t i, std::size_t width) {
+  const TraceEntry& e = r.trace[i];
+  const std::size_t n = i + 1;
+  const Finding& f = r.finding;
+  const bool in_window = f.window_first != 0 && f.window_first <= n && n <= f.window_last;
+  const char mark = f && f.entry == n ? '>' : in_window ? '|' : ' ';
+  return fmt::format("{}{:>4} {} {:<{}}  {:<56} {}\n", mark, n, e.scheduling_point ? '*' : ' ',
+                     task_name(r, e.task), width, describe_entry(r, e), where(e.loc));
+}
+
+constexpr const char* kLegend =
+    "'*' the scheduler chose this task, '|' the window of the bug, '>' the finding";
+
+}  // namespace
+
+std::string format_trace(const ExecutionRecord& r, const ScenarioIdentity& scenario) {
+  std::string out = header(r, scenario);
+  const std::size_t width = name_width(r);
+  out += fmt::format("\ntrace ({} operations, {} scheduling points, {} decisions; {}):\n",
+                     r.trace.size(), r.steps, r.decisions.size(), kLegend);
+  for (std::size_t i = 0; i < r.trace.size(); ++i) out += entry_line(r, i, width);
+  out += "\nfinal state:\n" + r.final_state;
+  return out;
+}
+
+std::string format_trace_summary(const ExecutionRecord& r, const ScenarioIdentity& scenario,
+                                 const std::string& full) {
+  const std::size_t n = r.trace.size();
+  if (n <= kLongTrace) return format_trace(r, scenario);
+  constexpr std::size_t kEnds = 20;  // of a long window: its first and last; the trace's last
+  std::vector<bool> shown(n, false);
+  const Finding& f = r.finding;
+  if (f.window_first != 0 && f.window_last >= f.window_first && f.window_last <= n) {
+    const std::size_t first = f.window_first - 1, last = f.window_last - 1;
+    for (std::size_t i = first; i <= last; ++i)
+      shown[i] = last - first < 2 * kEnds || i < first + kEnds || i + kEnds > last;
+  }
+  if (f.entry != 0 && f.entry <= n) shown[f.entry - 1] = true;
+  for (std::size_t i = n - kEnds; i < n; ++i) shown[i] = true;
+  std::size_t count = 0;
+  for (const bool b : shown) count += b ? 1 : 0;
+  std::string out = header(r, scenario);
   out += fmt::format(
-      "\ntrace ({} operations, {} scheduling points, {} decisions; "
-      "'*' the scheduler chose this task, '|' the window of the bug, '>' the finding):\n",
-      r.trace.size(), r.steps, r.decisions.size());
-  for (std::size_t i = 0; i < r.trace.size(); ++i) {
-    const TraceEntry& e = r.trace[i];
-    const std::size_t n = i + 1;
-    const Finding& f = r.finding;
-    const bool in_window = f.window_first != 0 && f.window_first <= n && n <= f.window_last;
-    const char mark = f && f.entry == n ? '>' : in_window ? '|' : ' ';
-    const std::string op = describe_entry(r, e);
-    out +=
-        fmt::format("{}{:>4} {} {:<{}}  {:<56} {}\n", mark, i + 1, e.scheduling_point ? '*' : ' ',
-                    task_name(r, e.task), width, op, where(e.loc));
+      "\ntrace ({} operations, {} scheduling points, {} decisions; {}): {} shown, the window "
+      "of the bug and the last {}; every operation is in {}:\n",
+      n, r.steps, r.decisions.size(), kLegend, count, kEnds, full);
+  const std::size_t width = name_width(r);
+  for (std::size_t i = 0; i < n;) {
+    if (shown[i]) {
+      out += entry_line(r, i, width);
+      ++i;
+      continue;
+    }
+    std::size_t j = i;
+    while (j < n && !shown[j]) ++j;
+    out += fmt::format("   ... #{}..#{}: {} operation{} left out\n", i + 1, j, j - i,
+                       j - i == 1 ? "" : "s");
+    i = j;
   }
   out += "\nfinal state:\n" + r.final_state;
   return out;

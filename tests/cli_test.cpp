@@ -260,3 +260,36 @@ TEST(CliRobustness, AnUnwritableArtifactLeavesNoPartialPair) {
 }
 
 }  // namespace wakecheck
+
+namespace wakecheck {
+
+TEST_GROUP(CliLongTrace){};
+
+// A long trace (here a step bound hit on ok 2x2x4x1) is summarised on stdout:
+// the window and the last operations, the gaps counted, and where the whole
+// trace is; trace.txt has every operation; --verbose prints it all.
+TEST(CliLongTrace, ALongTraceIsSummarisedOnStdoutAndWholeInTheFile) {
+  const std::string path = scenario_with(
+      "long", "producers = 2\nconsumers = 2\nitems = 4\ncapacity = 1\n[search]\nmax_steps = 60\n");
+  const fs::path out = kScratch / "long-out";
+  Streams s;
+  LONGS_EQUAL_TEXT(kExitNotMet, run_command(s.io, path, "", out.string()), s.err.str().c_str());
+  const std::string trace = read_file((out / "trace.txt").string());
+  const std::string shown = s.out.str();
+  STRCMP_CONTAINS("INCONCLUSIVE: step bound", shown.c_str());
+  STRCMP_CONTAINS("operations left out", shown.c_str());
+  STRCMP_CONTAINS(fmt::format("every operation is in {}", (out / "trace.txt").string()).c_str(),
+                  shown.c_str());
+  CHECK(trace.find("left out") == std::string::npos);
+  CHECK(shown.size() < trace.size());
+  // The last operation of the trace is among those shown.
+  const std::string last_line = trace.substr(0, trace.find("\nfinal state:"));
+  const std::string last = last_line.substr(last_line.rfind('\n') + 1);
+  STRCMP_CONTAINS(last.c_str(), shown.c_str());
+
+  Streams v;
+  LONGS_EQUAL(kExitNotMet, run_command(v.io, path, "", out.string(), {}, true));
+  STRCMP_CONTAINS(trace.c_str(), v.out.str().c_str());
+}
+
+}  // namespace wakecheck

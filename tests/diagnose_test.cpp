@@ -162,7 +162,7 @@ TEST(Diagnosis, FinalStateTellsAFreeLockFromAHeldOne) {
   });
   DfsScheduler dfs(false);
   const SearchResult r = explore(p, dfs, SearchLimits{1, 10});
-  STRCMP_EQUAL("livelock", kind_of(r));
+  STRCMP_EQUAL("step-bound", kind_of(r));
   CHECK_TEXT(contains(r.failure->final_state,
                       "  spinner: runnable, next takes l (free) at "
                       "tests/diagnose_test.cpp:"),

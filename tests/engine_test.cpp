@@ -89,7 +89,9 @@ TEST(Engine, StateCachingCutsRepeatedStatesAndKeepsEveryEnd) {
   CHECK(plain.ends == cached.ends);
 }
 
-TEST(Engine, TheStepBoundEndsARunawayExecutionAsLivelock) {
+// The spinner keeps its whole history (it declares no state), so no state
+// repeats: the step bound ends it, a StepBound (inconclusive), not a livelock.
+TEST(Engine, TheStepBoundEndsARunawayExecutionWithoutACycle) {
   LambdaProgram p([](Execution& ex) {
     const ObjectId lock = ex.add_object(ObjectKind::Spinlock, "lock");
     ex.spawn("spinner", 0, [&ex, lock] {
@@ -103,7 +105,7 @@ TEST(Engine, TheStepBoundEndsARunawayExecutionAsLivelock) {
   DfsScheduler dfs(true);
   const SearchResult r = explore(p, dfs, SearchLimits{10, 50});
   CHECK(r.failure.has_value());
-  CHECK(r.failure->finding.kind == FindingKind::Livelock);
+  CHECK(r.failure->finding.kind == FindingKind::StepBound);
   LONGS_EQUAL(50, r.failure->steps);
   STRCMP_CONTAINS("spinner", r.failure->finding.explanation.c_str());
 }

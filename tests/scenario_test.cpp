@@ -229,8 +229,15 @@ TEST(ScenarioParse, UnknownFinding) {
   STRCMP_EQUAL(
       "t.toml:12:11: unknown finding 'lost_wakeup'; did you mean 'lost-wakeup'? (one of: none, "
       "lost-wakeup, leaked-lock, deadlock, invariant, sleep-in-atomic, bad-unlock, livelock, "
-      "model-error, data-race, thundering-herd)",
+      "model-error, data-race, thundering-herd, busy-wait)",
       error_of(std::string(kBase) + "[expect]\nfinding = \"lost_wakeup\"\n").c_str());
+}
+
+// The engine's step bound has a name (schedule files use it) but is no finding
+// a scenario can expect.
+TEST(ScenarioParse, TheStepBoundIsNotAnExpectableFinding) {
+  STRCMP_CONTAINS("unknown finding 'step-bound'",
+                  error_of(std::string(kBase) + "[expect]\nfinding = \"step-bound\"\n").c_str());
 }
 
 TEST(ScenarioParse, ZeroOrNegativeSizeAtTheValue) {

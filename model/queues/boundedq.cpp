@@ -42,16 +42,20 @@ void check_len(world& w, task_struct* current, SourceLoc loc) {
         loc));
 }
 
+// An item that moves (queued, taken) is progress: a cycle with one on it is
+// no livelock or busy-wait (checker/cycle.hpp).
 void insert(world& w, task_struct* current, std::int64_t item) {
   w.q.items.push_back(item);
   w.q.len.store(w.q.len.load() + 1);
   check_len(w, current);
+  w.k.ex().progress();
 }
 
 std::int64_t remove(world& w, task_struct* current) {
   const std::int64_t item = w.q.items.pop_front();
   w.q.len.store(w.q.len.load() - 1);
   check_len(w, current);
+  w.k.ex().progress();
   return item;
 }
 

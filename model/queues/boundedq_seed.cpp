@@ -4,9 +4,9 @@
 //
 // | the seed's rule (or its question)             | variant that breaks it | finding            |
 // |-----------------------------------------------|------------------------|--------------------|
-// | a consumer with no work sleeps; `goto out`    | seed_goto_out          | livelock (a small  |
-// |   makes it "cycle b/t READY and RUNNING"      |                        |   max_steps; see   |
-// |                                               |                        |   below)           |
+// | a consumer with no work sleeps; `goto out`    | seed_goto_out          | busy-wait: it polls|
+// |   makes it "cycle b/t READY and RUNNING"      |                        |   len, the producer|
+// |                                               |                        |   starves          |
 // | a producer that queues itself on producers_wq | seed_add_no_sleep      | invariant: returns |
 // |   must sleep there and dequeue before return; |                        |   with its entry   |
 // |   the seed adds itself, drops the item and    |                        |   still queued     |
@@ -21,10 +21,10 @@
 // | all of the above fixed                        | seed_fixed             | none               |
 //
 // seed_goto_out is a busy-wait: the consumer takes l, sees len == 0, drops l
-// and tries again, forever if the producer never runs. The engine has no
-// busy-wait finding yet (that needs cycle detection in the state space), so
-// its scenario states what the engine finds today: an execution that does not
-// end within a small max_steps, because the search may starve the producer.
+// and tries again, forever if the producer never runs. Its consumer declares
+// what it carries (the items taken), so the state after a try is the state
+// before it: the engine sees the cycle (checker/cycle.hpp) with no item moved,
+// the consumer never sleeping in it and the producer able to run throughout.
 // Read literally, the seed's `goto out` also jumps over unlock(l): that is a
 // leaked-lock, like the `-ENOSPC` return of the `leak` variant; this variant
 // drops l first, to show the busy cycle the seed's comment names.

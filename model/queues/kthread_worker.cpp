@@ -12,6 +12,9 @@
 // |   between (TASK_UNINTERRUPTIBLE)                              |                              |   sleeps, exit waits   |
 // | the same window with TASK_INTERRUPTIBLE is closed by            | test_then_sleep_interruptible | none                  |
 // |   kthread_stop's TIF_NOTIFY_SIGNAL (signal_pending() is true)  |                              |                        |
+// | a thread that polls (a timed sleep between tries) must still   | poll_forever                 | livelock: once exit    |
+// |   test kthread_should_stop(), or it never returns and          |                              |   waits, the worker    |
+// |   kthread_stop() waits for ever                               |                              |   and its timer loop   |
 // clang-format on
 #include <fmt/format.h>
 
@@ -26,9 +29,9 @@
 namespace wakecheck {
 namespace {
 
-enum class Variant { ok, test_then_sleep, test_then_sleep_interruptible };
-constexpr std::array<std::string_view, 3> kVariants = {"ok", "test_then_sleep",
-                                                       "test_then_sleep_interruptible"};
+enum class Variant { ok, test_then_sleep, test_then_sleep_interruptible, poll_forever };
+constexpr std::array<std::string_view, 4> kVariants = {
+    "ok", "test_then_sleep", "test_then_sleep_interruptible", "poll_forever"};
 
 Variant variant_named(std::string_view name) {
   for (std::size_t i = 0; i < kVariants.size(); ++i)
@@ -39,7 +42,8 @@ Variant variant_named(std::string_view name) {
 class kthread_worker_model {
  public:
   kthread_worker_model(kernel& k, const model_args& args)
-      : variant_(variant_named(args.variant)),
+      : k_(k),
+        variant_(variant_named(args.variant)),
         items_(static_cast<int>(args.params.get("items"))),
         lock_(k, "work.lock"),
         work_(k.ex(), "work.list", static_cast<std::size_t>(items_), lock_.id) {
@@ -74,6 +78,7 @@ class kthread_worker_model {
   }
 
   int worker(task_struct* current) {
+    if (variant_ == Variant::poll_forever) return poll_forever(current);
     if (variant_ != Variant::ok) return test_then_sleep(current);
     for (;;) {
       set_current_state(current, TASK_UNINTERRUPTIBLE);
@@ -97,6 +102,19 @@ class kthread_worker_model {
     return 0;
   }
 
+  // Polls its list with a timed sleep between tries (no wake needed), and
+  // never tests kthread_should_stop(). It carries nothing from one try to the
+  // next, and says so: each try starts in the same state.
+  int poll_forever(task_struct* current) {
+    for (;;) {
+      k_.ex().declare_task_state(0);
+      if (take_work()) continue;
+      set_current_state(current, TASK_UNINTERRUPTIBLE);
+      schedule_timeout(current, 1);
+    }
+  }
+
+  kernel& k_;
   Variant variant_;
   int items_;
   spinlock_t lock_;

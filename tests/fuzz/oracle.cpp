@@ -49,10 +49,11 @@ OracleResult disagree(std::string check, std::string detail) {
 }
 
 // A search's own soundness: the scheduler kept its promises and no execution
-// blamed the model or ran into the step bound.
+// blamed the model, ran into the step bound or went round a cycle (generated
+// programs always terminate).
 std::optional<OracleResult> engine_problem(const std::string& name, const Outcomes& o) {
   if (!o.result.problem.empty()) return disagree("nondeterminism", name + ": " + o.result.problem);
-  for (const char* kind : {"model-error", "livelock"})
+  for (const char* kind : {"model-error", "step-bound", "livelock", "busy-wait"})
     for (const auto& [key, record] : o.first)
       if (key.rfind(kind, 0) == 0)
         return disagree(kind, name + " found " + key + ":\n" + format_trace(record, kFuzzIdentity));
