@@ -32,11 +32,17 @@ constexpr std::int64_t kSelfTask = -2;
 
 // The site of a declare_task_state(): FNV-1a over its file name, then line
 // and column (no addresses: the same site hashes alike in every process).
+// The file name's hash is kept for the last file-name string seen (one
+// pointer comparison): the same string of the same file hashes alike, and a
+// loop declares from one file over and over.
 std::uint64_t site_hash(SourceLoc loc) {
-  std::uint64_t h = 0xcbf29ce484222325ULL;
-  for (const char* c = loc.file_name(); *c != '\0'; ++c)
-    h = (h ^ static_cast<unsigned char>(*c)) * 0x100000001b3ULL;
-  return fold(fold(h, loc.line()), loc.column());
+  thread_local const char* last_file = nullptr;
+  thread_local std::uint64_t last_hash = 0;
+  if (loc.file_name() != last_file) {
+    last_file = loc.file_name();
+    last_hash = fnv1a64(last_file);
+  }
+  return fold(fold(last_hash, loc.line()), loc.column());
 }
 
 }  // namespace
