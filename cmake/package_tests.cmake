@@ -25,8 +25,10 @@ foreach(example_dir IN LISTS examples)
            COMMAND ${CMAKE_COMMAND} -DSOURCE=${example_dir}
                    -DBINARY=${PROJECT_BINARY_DIR}/out-of-tree/${example} -DPREFIX=${stage}
                    -DCTEST=${CMAKE_CTEST_COMMAND} -P ${PROJECT_SOURCE_DIR}/cmake/build_example.cmake)
+  # package_builtin_models checks every shipped scenario (herd_w3 and herd_w4
+  # are exhaustive over about half a million executions each).
   set_tests_properties(${prefix}_${example} PROPERTIES FIXTURES_REQUIRED wakecheck_package
-                                                      TIMEOUT 300)
+                                                      TIMEOUT 900)
 endforeach()
 
 add_test(NAME readme_example
