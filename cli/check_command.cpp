@@ -113,7 +113,7 @@ int check_command(const Console& io, const std::vector<std::string>& paths,
     Scenario s;
     try {
       s = load_scenario(file);
-      c.outcomes.push_back(check_scenario(s));
+      c.outcomes.push_back(check_scenario(s, "", opt.run));
     } catch (const ScenarioError& e) {
       ++bad;
       fmt::print(io.out, "BAD   {}\n      {}\n", file, e.what());

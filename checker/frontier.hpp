@@ -1,0 +1,34 @@
+// The work units of a tree search: the decision tree explored breadth-first,
+// one probe execution per path, until the frontier holds at least kUnits
+// paths; each path (a prefix of decisions) roots a subtree that one work unit
+// searches on its own (checker/parallel.hpp).
+//
+// The frontier depends only on the program and the search's settings, never
+// on --jobs or --shard: every run, every shard, cuts the tree the same way.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "checker/explorer.hpp"
+#include "checker/scheduler.hpp"
+
+namespace wakecheck {
+
+class Program;
+
+// Enough subtrees to keep a few cores busy when they are uneven, few enough
+// that each one still shares states within itself.
+inline constexpr std::size_t kUnits = 64;
+
+// The roots of the work units, in depth-first (lexicographic) order, so that
+// unit order is the order a single depth-first search would meet them.
+// A path whose execution ends before another decision is a unit of its own
+// (one execution); with state caching, a path that ends at a state another
+// path reached first is dropped, as the depth-first search would cut it.
+// A model that is not deterministic under the probes gets one unit, the
+// whole tree, whose search then reports it.
+std::vector<std::vector<PrefixStep>> frontier(Program& program, const SearchLimits& limits,
+                                              bool state_caching);
+
+}  // namespace wakecheck
