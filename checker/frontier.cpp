@@ -65,7 +65,7 @@ class Expansion {
   }
 
   // Expands one level; false when a probe diverged.
-  bool expand(const std::vector<Path>& level, std::vector<Path>& next, std::vector<Path>& leaves) {
+  bool expand(const std::vector<Path>& level, std::vector<Path>& next, Frontier& f) {
     for (const Path& path : level) {
       Probe probe(path);
       ex_.reset();
@@ -73,10 +73,14 @@ class Expansion {
       ex_.run(probe, program_);
       if (probe.diverged()) return false;
       if (!probe.reached()) {
-        leaves.push_back(path);
+        f.roots.push_back(path);
         continue;
       }
-      if (caching_ && !seen_.insert(probe.state())) continue;
+      if (caching_ && !seen_.insert(probe.state())) {
+        ++f.pruned;
+        continue;
+      }
+      if (caching_) f.interior.emplace_back(probe.state(), probe.options());
       for (std::uint32_t i = 0; i < probe.options(); ++i) {
         next.push_back(path);
         next.back().push_back({probe.options(), i});
@@ -95,19 +99,18 @@ class Expansion {
 
 }  // namespace
 
-std::vector<Path> frontier(Program& program, const SearchLimits& limits, bool state_caching) {
+Frontier frontier(Program& program, const SearchLimits& limits, bool state_caching) {
   Expansion expansion(program, limits, state_caching);
   std::vector<Path> level{Path{}};
-  std::vector<Path> leaves;
-  while (!level.empty() && leaves.size() + level.size() < kUnits) {
+  Frontier f;
+  while (!level.empty() && f.roots.size() + level.size() < kUnits) {
     std::vector<Path> next;
-    if (!expansion.expand(level, next, leaves)) return {Path{}};
+    if (!expansion.expand(level, next, f)) return Frontier{{Path{}}, {}, 0};
     level.swap(next);
   }
-  leaves.insert(leaves.end(), level.begin(), level.end());
-  if (leaves.empty()) return {Path{}};  // every path met a state seen before: one unit
-  std::sort(leaves.begin(), leaves.end(), before);
-  return leaves;
+  f.roots.insert(f.roots.end(), level.begin(), level.end());
+  std::sort(f.roots.begin(), f.roots.end(), before);
+  return f;
 }
 
 }  // namespace wakecheck

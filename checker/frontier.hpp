@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "checker/explorer.hpp"
@@ -28,7 +29,14 @@ inline constexpr std::size_t kUnits = 64;
 // path reached first is dropped, as the depth-first search would cut it.
 // A model that is not deterministic under the probes gets one unit, the
 // whole tree, whose search then reports it.
-std::vector<std::vector<PrefixStep>> frontier(Program& program, const SearchLimits& limits,
-                                              bool state_caching);
+struct Frontier {
+  std::vector<std::vector<PrefixStep>> roots;
+  // With state caching: the states at the end of the paths expanded (first
+  // reached there), with their number of options; and how many paths were
+  // dropped at a state reached before (each one execution, cut).
+  std::vector<std::pair<Fingerprint, std::uint32_t>> interior;
+  std::uint64_t pruned = 0;
+};
+Frontier frontier(Program& program, const SearchLimits& limits, bool state_caching);
 
 }  // namespace wakecheck

@@ -15,6 +15,7 @@
 #include "checker/memory_account.hpp"
 #include "checker/program.hpp"
 #include "checker/stack_pool.hpp"
+#include "checker/tree_search.hpp"
 
 namespace wakecheck {
 
@@ -26,8 +27,8 @@ unsigned worker_count(unsigned jobs) {
 WorkPlan::WorkPlan(const SplitSearch& search, Program& program) : search_(search) {
   switch (search.strategy->split) {
     case Split::tree:
-      roots_ = frontier(program, search.limits, search.options.state_caching);
-      units_ = static_cast<std::uint32_t>(roots_.size());
+      tree_ = frontier(program, search.limits, search.options.state_caching);
+      units_ = static_cast<std::uint32_t>(tree_.roots.size());
       break;
     case Split::seeds:
       units_ =
@@ -41,7 +42,7 @@ WorkPlan::WorkPlan(const SplitSearch& search, Program& program) : search_(search
 
 StrategyOptions WorkPlan::options(std::uint32_t u) const {
   StrategyOptions o = search_.options;
-  if (search_.strategy->split == Split::tree) o.root = roots_[u];
+  if (search_.strategy->split == Split::tree) o.root = tree_.roots[u];
   // Chunk 0 keeps the scenario's seed; the others draw theirs from it.
   if (search_.strategy->split == Split::seeds && u != 0)
     o.seed = mix64(o.seed ^ mix64(0x6368756e6bULL + u));
@@ -249,26 +250,35 @@ Combined combine(const WorkPlan& plan, const SplitSearch& search, std::vector<Un
   Combined c;
   SearchResult& total = c.result;
   const std::uint64_t max = search.limits.max_executions;
-  bool all = true;  // every unit ran to its end
-  std::size_t next = 0;
-  std::uint32_t u = 0;
-  for (; u < plan.units(); ++u) {
+  bool all = true;  // every unit read ran to its end
+  std::uint32_t read = 0;
+  for (std::size_t next = 0; read < plan.units(); ++read) {
     if (total.stats.executions >= max) break;
-    if (next == units.size() || units[next].unit != u) {
+    if (next == units.size() || units[next].unit != read) {
       total.interrupted = true;  // a unit not run: the run was interrupted
       break;
     }
     UnitResult& r = units[next++];
     if (r.result.stats.executions > max - total.stats.executions)
-      r = plan.run(u, program, max - total.stats.executions);
+      r = plan.run(read, program, max - total.stats.executions);
     all = all && r.result.stats.exhausted;
     add(total, r.result);
     if (!stops(total)) continue;
-    c.stop_unit = u;
+    c.stop_unit = read++;  // counted as read: a finding in the last execution of all covers all
     break;
   }
-  total.stats.exhausted = all && u == plan.units() && !total.interrupted;
+  total.stats.exhausted = all && read == plan.units() && !total.interrupted;
   c.coverage = coverage_of(plan, search, c, units);
+  return c;
+}
+
+Combined search_all(const WorkPlan& plan, const SplitSearch& search, const RunOptions& options,
+                    Program& program) {
+  if (search.strategy->split != Split::tree)
+    return combine(plan, search, run_units(plan, search, options), program);
+  Combined c;
+  c.result = finish_tree(plan, search, options, {run_tree_shard(plan, search, options, false)},
+                         program, false);
   return c;
 }
 

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "checker/explorer.hpp"
+#include "checker/frontier.hpp"
 #include "checker/scheduler.hpp"
 #include "checker/strategies.hpp"
 
@@ -42,6 +43,9 @@ struct SplitSearch {
   const StrategyInfo* strategy = nullptr;
   StrategyOptions options;
   SearchLimits limits;
+  // Keep the first executions that reach the most wasted wakeups (the
+  // scenario bounds them: a thundering-herd shows one).
+  bool keep_worst_waste = false;
 };
 
 struct RunOptions {
@@ -71,10 +75,11 @@ class WorkPlan {
   SearchLimits limits(std::uint32_t u) const;
   // Runs unit u alone with at most `max_executions` (a unit cut at max_executions).
   UnitResult run(std::uint32_t u, Program& program, std::uint64_t max_executions) const;
+  const Frontier& tree() const { return tree_; }  // Split::tree
 
  private:
   const SplitSearch& search_;
-  std::vector<std::vector<PrefixStep>> roots_;  // Split::tree
+  Frontier tree_;
   std::uint32_t units_ = 1;
 };
 
@@ -93,6 +98,10 @@ struct Combined {
 };
 Combined combine(const WorkPlan& plan, const SplitSearch& search, std::vector<UnitResult> units,
                  Program& program);
+
+// The whole search, every unit (dfs: checker/tree_search.hpp).
+Combined search_all(const WorkPlan& plan, const SplitSearch& search, const RunOptions& options,
+                    Program& program);
 
 // Re-runs one execution from its decisions and cuts it where they end, as the
 // search that recorded them did (for results read back from a file).
