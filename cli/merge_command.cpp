@@ -24,16 +24,39 @@ std::string default_dir(const Scenario& s) {
 }
 
 void print_shard(const Console& io, const Scenario& s, const ShardSpec& spec, std::uint32_t units,
-                 const std::vector<UnitResult>& results) {
+                 const ShardPart& part) {
   std::uint64_t executions = 0;
-  std::optional<std::uint32_t> stop;
-  for (const UnitResult& u : results) {
+  std::size_t run = part.units.size();
+  bool stopped = false;
+  for (const UnitResult& u : part.units) {
     executions += u.result.stats.executions;
-    if (!stop && (u.result.failure || !u.result.problem.empty())) stop = u.unit;
+    stopped = stopped || u.result.failure || !u.result.problem.empty();
   }
-  fmt::print(io.out, "{}: shard {}/{}: {} of {} work units, {} executions{}\n", s.name, spec.index,
-             spec.count, results.size(), units, executions,
-             stop ? fmt::format(", a finding in unit {}", *stop) : "");
+  if (part.tree) {
+    executions = part.tree->executions;
+    run = part.tree->units_run;
+    stopped = part.tree->stopped;
+  }
+  fmt::print(
+      io.out, "{}: shard {}/{}: {} of {} work units, {} executions{}\n", s.name, spec.index,
+      spec.count, run, units, executions,
+      stopped ? " (stopped: a finding, a problem, max_executions or the memory budget)" : "");
+}
+
+// Every file's units, checked to be its shard's, in unit order.
+std::vector<UnitResult> units_of(const std::vector<ShardFile>& files, const WorkPlan& plan,
+                                 Program& program, const SearchLimits& limits) {
+  std::vector<UnitResult> units;
+  for (const ShardFile& f : files)
+    for (UnitResult& u : shard_results(f, program, limits)) {
+      if (u.unit >= plan.units() || u.unit % f.spec.count != f.spec.index - 1)
+        throw UsageError(fmt::format("{}: unit {} is not one of shard {}/{}'s", f.path, u.unit,
+                                     f.spec.index, f.spec.count));
+      units.push_back(std::move(u));
+    }
+  std::sort(units.begin(), units.end(),
+            [](const UnitResult& a, const UnitResult& b) { return a.unit < b.unit; });
+  return units;
 }
 
 // The outcome the shards' results make together, as one run would have it.
@@ -49,19 +72,17 @@ CheckOutcome merged_outcome(const Scenario& s, const std::vector<ShardFile>& fil
         fmt::format("{}: the search now has {} work units and had {} when the "
                     "shards ran: the model or wakecheck changed",
                     s.path, plan.units(), files.front().units));
-  std::vector<UnitResult> units;
-  for (const ShardFile& f : files)
-    for (UnitResult& u : shard_results(f, *program, search.limits)) {
-      if (u.unit >= plan.units() || u.unit % f.spec.count != f.spec.index - 1)
-        throw UsageError(fmt::format("{}: unit {} is not one of shard {}/{}'s", f.path, u.unit,
-                                     f.spec.index, f.spec.count));
-      units.push_back(std::move(u));
-    }
-  std::sort(units.begin(), units.end(),
-            [](const UnitResult& a, const UnitResult& b) { return a.unit < b.unit; });
-  Combined c = combine(plan, search, std::move(units), *program);
-  o.result = std::move(c.result);
-  o.coverage = std::move(c.coverage);
+  if (search.strategy->split == Split::tree) {
+    std::vector<TreeShard> parts;
+    for (const ShardFile& f : files) parts.push_back(shard_tree(f));
+    RunOptions run;
+    run.memory = default_memory_budget();
+    o.result = finish_tree(plan, search, run, parts, *program, true);
+  } else {
+    Combined c = combine(plan, search, units_of(files, plan, *program, search.limits), *program);
+    o.result = std::move(c.result);
+    o.coverage = std::move(c.coverage);
+  }
   finish_outcome(s, *search.strategy, *program, o);
   return o;
 }
@@ -88,17 +109,22 @@ int shard_command(const Console& io, const std::string& scenario_path, const std
     RunOptions options = run;
     if (options.memory == 0) options.memory = default_memory_budget();
     const WorkPlan plan(search, *program);
-    const std::vector<UnitResult> results = run_units(plan, search, options);
+    ShardPart part;
+    if (search.strategy->split == Split::tree)
+      part.tree = run_tree_shard(plan, search, options, true);
+    else
+      part.units = run_units(plan, search, options);
     const ShardSpec spec{run.shard, run.shards};
-    for (const UnitResult& u : results)
-      if (u.result.interrupted) {
-        fmt::print(io.out, "{}: shard {}/{} interrupted; no result file written\n", s.name,
-                   spec.index, spec.count);
-        return kExitInterrupted;
-      }
-    print_shard(io, s, spec, plan.units(), results);
+    bool interrupted = part.tree && part.tree->interrupted;
+    for (const UnitResult& u : part.units) interrupted = interrupted || u.result.interrupted;
+    if (interrupted) {
+      fmt::print(io.out, "{}: shard {}/{} interrupted; no result file written\n", s.name,
+                 spec.index, spec.count);
+      return kExitInterrupted;
+    }
+    print_shard(io, s, spec, plan.units(), part);
     const std::string file = (fs::path(dir) / shard_file_name(spec)).string();
-    write_files_atomically({{file, shard_file_text(s, search, plan.units(), spec, results)}});
+    write_files_atomically({{file, shard_file_text(s, search, plan.units(), spec, part)}});
     fmt::print(io.out, "wrote {}\nmerge: {} merge {}/shard-*-of-{}.json\n", file, io.program, dir,
                spec.count);
     return kExitMet;

@@ -34,11 +34,9 @@ CheckOutcome run_with(const std::string& path, unsigned jobs, std::uint64_t memo
 // Everything a user is told about the outcome, but the wall clock.
 std::string summary(const CheckOutcome& o) {
   const SearchStats& st = o.result.stats;
-  return fmt::format(
-      "{} {} {} exec {} cut {} states {} steps {} exhausted {} wasted {} stop {} coverage [{}]\n"
-      "{}",
-      finding_name(o.found), verdict_text(o), o.strategy, st.executions, st.cut, st.states,
-      st.steps, st.exhausted, waste_line(o), o.stop, o.coverage, o.trace);
+  return fmt::format("{} {} {} exec {} states {} exhausted {} wasted {} stop {} coverage [{}]\n{}",
+                     finding_name(o.found), verdict_text(o), o.strategy, st.executions, st.states,
+                     st.exhausted, waste_line(o), o.stop, o.coverage, o.trace);
 }
 
 void same_for_jobs(const std::string& path, const std::string& strategy = "") {
@@ -84,9 +82,9 @@ TEST(ParallelSearch, EveryStrategyIsTheSameForEveryJobs) {
   // Several seed chunks, the last one short.
   fs::create_directories(kScratch);
   const std::string few = (kScratch / "ok_w1_few.toml").string();
-  write_file_atomically(few, std::regex_replace(read_file("scenarios/boundedq/ok_w1.toml"),
-                                                std::regex("max_executions = 1000000"),
-                                                "max_executions = 2500"));
+  write_file_atomically(
+      few, std::regex_replace(read_file("scenarios/boundedq/ok_w1.toml"),
+                              std::regex("max_executions = 1000000"), "max_executions = 2500"));
   for (const char* strategy : {"random", "pct", "pb", "db"}) same_for_jobs(few, strategy);
   same_for_jobs("scenarios/boundedq/nowake_w3.toml", "pct");
 }
