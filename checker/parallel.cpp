@@ -15,7 +15,6 @@
 #include "checker/memory_account.hpp"
 #include "checker/program.hpp"
 #include "checker/stack_pool.hpp"
-#include "checker/tree_search.hpp"
 
 namespace wakecheck {
 
@@ -250,6 +249,10 @@ Combined combine(const WorkPlan& plan, const SplitSearch& search, std::vector<Un
   Combined c;
   SearchResult& total = c.result;
   const std::uint64_t max = search.limits.max_executions;
+  // The frontier's own states, and its paths cut at a state reached before.
+  total.stats.executions = plan.tree().pruned;
+  total.stats.cut = plan.tree().pruned;
+  total.stats.states = plan.tree().interior.size();
   bool all = true;  // every unit read ran to its end
   std::uint32_t read = 0;
   for (std::size_t next = 0; read < plan.units(); ++read) {
@@ -269,16 +272,6 @@ Combined combine(const WorkPlan& plan, const SplitSearch& search, std::vector<Un
   }
   total.stats.exhausted = all && read == plan.units() && !total.interrupted;
   c.coverage = coverage_of(plan, search, c, units);
-  return c;
-}
-
-Combined search_all(const WorkPlan& plan, const SplitSearch& search, const RunOptions& options,
-                    Program& program) {
-  if (search.strategy->split != Split::tree)
-    return combine(plan, search, run_units(plan, search, options), program);
-  Combined c;
-  c.result = finish_tree(plan, search, options, {run_tree_shard(plan, search, options, false)},
-                         program, false);
   return c;
 }
 

@@ -3,7 +3,11 @@
 // A search is cut into a fixed list of work units that depends only on the
 // scenario and the strategy, never on how many threads or shards run it:
 //  - dfs (Split::tree): the subtrees below a frontier of decision paths
-//    (checker/frontier.hpp), each searched with a visited set of its own;
+//    (checker/frontier.hpp), each searched with a visited set of its own
+//    (a shared set would make the counts depend on the timing: with the
+//    engine's fingerprint, which states a search reaches depends on the
+//    order it meets them; ok 3x3x1x1 gives 1,950,318 executions with the
+//    units in order and 1,944,711 in reverse order);
 //  - random, pct (Split::seeds): chunks of kSeedChunk executions, chunk c with
 //    its own seed (chunk 0 with the scenario's seed: the first executions are
 //    those of an unsplit search);
@@ -43,9 +47,6 @@ struct SplitSearch {
   const StrategyInfo* strategy = nullptr;
   StrategyOptions options;
   SearchLimits limits;
-  // Keep the first executions that reach the most wasted wakeups (the
-  // scenario bounds them: a thundering-herd shows one).
-  bool keep_worst_waste = false;
 };
 
 struct RunOptions {
@@ -98,10 +99,6 @@ struct Combined {
 };
 Combined combine(const WorkPlan& plan, const SplitSearch& search, std::vector<UnitResult> units,
                  Program& program);
-
-// The whole search, every unit (dfs: checker/tree_search.hpp).
-Combined search_all(const WorkPlan& plan, const SplitSearch& search, const RunOptions& options,
-                    Program& program);
 
 // Re-runs one execution from its decisions and cuts it where they end, as the
 // search that recorded them did (for results read back from a file).

@@ -11,7 +11,7 @@ namespace wakecheck {
 namespace {
 
 std::unique_ptr<Scheduler> make_dfs(const StrategyOptions& o) {
-  return std::make_unique<DfsScheduler>(o.state_caching, o.root, o.memory, o.shared_states);
+  return std::make_unique<DfsScheduler>(o.state_caching, o.root, o.memory);
 }
 
 std::unique_ptr<Scheduler> make_random(const StrategyOptions& o) {

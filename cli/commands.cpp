@@ -142,7 +142,6 @@ SplitSearch split_search(const Scenario& s, const std::string& strategy) {
   search.options = strategy_options(s);
   search.limits = search_limits(s);
   search.limits.cancel = interrupt_flag();  // set only when the command installed the handlers
-  search.keep_worst_waste = s.max_wasted.has_value() || !s.max_wasted_by_queue.empty();
   return search;
 }
 
@@ -176,7 +175,7 @@ CheckOutcome check_scenario(const Scenario& given, const std::string& strategy,
   if (options.memory == 0) options.memory = default_memory_budget();
   const auto start = std::chrono::steady_clock::now();
   const WorkPlan plan(search, *program);
-  Combined c = search_all(plan, search, options, *program);
+  Combined c = combine(plan, search, run_units(plan, search, options), *program);
   o.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   o.result = std::move(c.result);
   o.coverage = std::move(c.coverage);

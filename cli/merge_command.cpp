@@ -24,23 +24,16 @@ std::string default_dir(const Scenario& s) {
 }
 
 void print_shard(const Console& io, const Scenario& s, const ShardSpec& spec, std::uint32_t units,
-                 const ShardPart& part) {
+                 const std::vector<UnitResult>& results) {
   std::uint64_t executions = 0;
-  std::size_t run = part.units.size();
-  bool stopped = false;
-  for (const UnitResult& u : part.units) {
+  std::optional<std::uint32_t> stop;
+  for (const UnitResult& u : results) {
     executions += u.result.stats.executions;
-    stopped = stopped || u.result.failure || !u.result.problem.empty();
+    if (!stop && (u.result.failure || !u.result.problem.empty())) stop = u.unit;
   }
-  if (part.tree) {
-    executions = part.tree->executions;
-    run = part.tree->units_run;
-    stopped = part.tree->stopped;
-  }
-  fmt::print(
-      io.out, "{}: shard {}/{}: {} of {} work units, {} executions{}\n", s.name, spec.index,
-      spec.count, run, units, executions,
-      stopped ? " (stopped: a finding, a problem, max_executions or the memory budget)" : "");
+  fmt::print(io.out, "{}: shard {}/{}: {} of {} work units, {} executions{}\n", s.name, spec.index,
+             spec.count, results.size(), units, executions,
+             stop ? fmt::format(", a finding in unit {}", *stop) : "");
 }
 
 // Every file's units, checked to be its shard's, in unit order.
@@ -72,17 +65,9 @@ CheckOutcome merged_outcome(const Scenario& s, const std::vector<ShardFile>& fil
         fmt::format("{}: the search now has {} work units and had {} when the "
                     "shards ran: the model or wakecheck changed",
                     s.path, plan.units(), files.front().units));
-  if (search.strategy->split == Split::tree) {
-    std::vector<TreeShard> parts;
-    for (const ShardFile& f : files) parts.push_back(shard_tree(f));
-    RunOptions run;
-    run.memory = default_memory_budget();
-    o.result = finish_tree(plan, search, run, parts, *program, true);
-  } else {
-    Combined c = combine(plan, search, units_of(files, plan, *program, search.limits), *program);
-    o.result = std::move(c.result);
-    o.coverage = std::move(c.coverage);
-  }
+  Combined c = combine(plan, search, units_of(files, plan, *program, search.limits), *program);
+  o.result = std::move(c.result);
+  o.coverage = std::move(c.coverage);
   finish_outcome(s, *search.strategy, *program, o);
   return o;
 }
@@ -109,22 +94,17 @@ int shard_command(const Console& io, const std::string& scenario_path, const std
     RunOptions options = run;
     if (options.memory == 0) options.memory = default_memory_budget();
     const WorkPlan plan(search, *program);
-    ShardPart part;
-    if (search.strategy->split == Split::tree)
-      part.tree = run_tree_shard(plan, search, options, true);
-    else
-      part.units = run_units(plan, search, options);
+    const std::vector<UnitResult> results = run_units(plan, search, options);
     const ShardSpec spec{run.shard, run.shards};
-    bool interrupted = part.tree && part.tree->interrupted;
-    for (const UnitResult& u : part.units) interrupted = interrupted || u.result.interrupted;
-    if (interrupted) {
+    if (std::any_of(results.begin(), results.end(),
+                    [](const UnitResult& u) { return u.result.interrupted; })) {
       fmt::print(io.out, "{}: shard {}/{} interrupted; no result file written\n", s.name,
                  spec.index, spec.count);
       return kExitInterrupted;
     }
-    print_shard(io, s, spec, plan.units(), part);
+    print_shard(io, s, spec, plan.units(), results);
     const std::string file = (fs::path(dir) / shard_file_name(spec)).string();
-    write_files_atomically({{file, shard_file_text(s, search, plan.units(), spec, part)}});
+    write_files_atomically({{file, shard_file_text(s, search, plan.units(), spec, results)}});
     fmt::print(io.out, "wrote {}\nmerge: {} merge {}/shard-*-of-{}.json\n", file, io.program, dir,
                spec.count);
     return kExitMet;

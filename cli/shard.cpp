@@ -51,20 +51,6 @@ json unit_json(const UnitResult& u) {
           {"worst_waste_by_object", by_object}};
 }
 
-json tree_json(const TreeShard& t) {
-  json logged = json::array();
-  for (const auto& [f, options] : t.logged) logged.push_back({f.hi, f.lo, options});
-  return {{"units_run", t.units_run},
-          {"executions", t.executions},
-          {"steps", t.steps},
-          {"states", t.states},
-          {"exhausted", t.exhausted},
-          {"stopped", t.stopped},
-          {"max_wasted", t.max_wasted},
-          {"max_wasted_by_object", t.max_wasted_by_object},
-          {"logged", logged}};
-}
-
 json identity_json(const Scenario& s, const SplitSearch& search, std::uint32_t units,
                    std::uint32_t shards) {
   json workload = json::object();
@@ -196,13 +182,12 @@ std::string shard_file_name(const ShardSpec& spec) {
 }
 
 std::string shard_file_text(const Scenario& s, const SplitSearch& search, std::uint32_t units,
-                            const ShardSpec& spec, const ShardPart& part) {
+                            const ShardSpec& spec, const std::vector<UnitResult>& results) {
   json j = identity_json(s, search, units, spec.count);
   j["shard"] = spec.index;
   json list = json::array();
-  for (const UnitResult& u : part.units) list.push_back(unit_json(u));
+  for (const UnitResult& u : results) list.push_back(unit_json(u));
   j["results"] = list;
-  j["tree"] = part.tree ? tree_json(*part.tree) : json(nullptr);
   return j.dump(1) + "\n";
 }
 
@@ -233,10 +218,8 @@ ShardFile read_shard_file(const std::string& path) {
         std::stoull(j.at("scenario").at("content_hash").get<std::string>(), nullptr, 16);
     f.strategy = j.at("search").at("strategy").get<std::string>();
     f.results = j.at("results").dump();
-    f.tree = j.at("tree").dump();
     j.erase("shard");
     j.erase("results");
-    j.erase("tree");
     f.identity = j.dump();
     return f;
   } catch (const std::exception& e) {
@@ -267,27 +250,6 @@ void check_shard_set(const std::vector<ShardFile>& files) {
     if (by_index[i] == nullptr)
       throw UsageError(fmt::format("shard {}/{} is missing (give every shard's result file)", i,
                                    first.spec.count));
-}
-
-TreeShard shard_tree(const ShardFile& file) {
-  try {
-    const json j = json::parse(file.tree);
-    TreeShard t;
-    t.units_run = j.at("units_run").get<std::uint32_t>();
-    t.executions = j.at("executions").get<std::uint64_t>();
-    t.steps = j.at("steps").get<std::uint64_t>();
-    t.states = j.at("states").get<std::uint64_t>();
-    t.exhausted = j.at("exhausted").get<bool>();
-    t.stopped = j.at("stopped").get<bool>();
-    t.max_wasted = j.at("max_wasted").get<std::uint32_t>();
-    t.max_wasted_by_object = j.at("max_wasted_by_object").get<std::vector<std::uint32_t>>();
-    for (const json& e : j.at("logged"))
-      t.logged.emplace_back(Fingerprint{e.at(1).get<std::uint64_t>(), e.at(0).get<std::uint64_t>()},
-                            e.at(2).get<std::uint32_t>());
-    return t;
-  } catch (const json::exception& e) {
-    bad_file(file.path, fmt::format("a damaged shard result file ({})", e.what()));
-  }
 }
 
 std::vector<UnitResult> shard_results(const ShardFile& file, Program& program,

@@ -11,12 +11,10 @@
 #pragma once
 
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <vector>
 
 #include "checker/parallel.hpp"
-#include "checker/tree_search.hpp"
 #include "scenarios/scenario.hpp"
 
 namespace wakecheck {
@@ -43,16 +41,9 @@ std::uint64_t parse_memory_size(const std::string& text);
 // "shard-1-of-2.json"
 std::string shard_file_name(const ShardSpec& spec);
 
-// What one shard found: its units' results (random, pct, pb, db), or its
-// part of a tree search (dfs: checker/tree_search.hpp).
-struct ShardPart {
-  std::vector<UnitResult> units;
-  std::optional<TreeShard> tree;
-};
-
-// The result file's text for one shard.
+// The result file's text for one shard's units.
 std::string shard_file_text(const Scenario& s, const SplitSearch& search, std::uint32_t units,
-                            const ShardSpec& spec, const ShardPart& part);
+                            const ShardSpec& spec, const std::vector<UnitResult>& results);
 
 // A result file as merge reads it: its identity (everything two shards of one
 // search share) and its units' results, executions rebuilt on `program`.
@@ -65,7 +56,6 @@ struct ShardFile {
   ShardSpec spec;
   std::uint32_t units = 0;
   std::string results;  // the "results" array, as JSON text
-  std::string tree;     // the "tree" object, as JSON text ("null": not a tree search)
 };
 // Reads and checks one file; throws UsageError naming the file and the problem.
 ShardFile read_shard_file(const std::string& path);
@@ -75,7 +65,5 @@ void check_shard_set(const std::vector<ShardFile>& files);
 // The units' results of one file, their executions re-run on `program`.
 std::vector<UnitResult> shard_results(const ShardFile& file, Program& program,
                                       const SearchLimits& limits);
-// The tree search part of one file; throws UsageError when it has none.
-TreeShard shard_tree(const ShardFile& file);
 
 }  // namespace wakecheck
