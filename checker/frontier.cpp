@@ -65,7 +65,8 @@ class Expansion {
   }
 
   // Expands one level; false when a probe diverged.
-  bool expand(const std::vector<Path>& level, std::vector<Path>& next, Frontier& f) {
+  bool expand(const std::vector<Path>& level, std::vector<Path>& next, Frontier& f,
+              std::vector<Path>& pruned) {
     for (const Path& path : level) {
       Probe probe(path);
       ex_.reset();
@@ -77,7 +78,7 @@ class Expansion {
         continue;
       }
       if (caching_ && !seen_.insert(probe.state())) {
-        ++f.pruned;
+        pruned.push_back(path);
         continue;
       }
       if (caching_) f.interior.emplace_back(probe.state(), probe.options());
@@ -103,13 +104,18 @@ Frontier frontier(Program& program, const SearchLimits& limits, bool state_cachi
   Expansion expansion(program, limits, state_caching);
   std::vector<Path> level{Path{}};
   Frontier f;
+  std::vector<Path> pruned;
   while (!level.empty() && f.roots.size() + level.size() < kUnits) {
     std::vector<Path> next;
-    if (!expansion.expand(level, next, f)) return Frontier{{Path{}}, {}, 0};
+    if (!expansion.expand(level, next, f, pruned)) return Frontier{{Path{}}, {}, {0, 0}};
     level.swap(next);
   }
   f.roots.insert(f.roots.end(), level.begin(), level.end());
   std::sort(f.roots.begin(), f.roots.end(), before);
+  f.pruned_before.assign(f.roots.size() + 1, 0);
+  for (const Path& p : pruned)
+    ++f.pruned_before[std::lower_bound(f.roots.begin(), f.roots.end(), p, before) -
+                      f.roots.begin()];
   return f;
 }
 

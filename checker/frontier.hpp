@@ -32,10 +32,12 @@ inline constexpr std::size_t kUnits = 64;
 struct Frontier {
   std::vector<std::vector<PrefixStep>> roots;
   // With state caching: the states at the end of the paths expanded (first
-  // reached there), with their number of options; and how many paths were
-  // dropped at a state reached before (each one execution, cut).
+  // reached there), with their number of options. A path that ends at a
+  // state reached before is dropped: one execution, cut.
   std::vector<std::pair<Fingerprint, std::uint32_t>> interior;
-  std::uint64_t pruned = 0;
+  // pruned_before[u]: those dropped paths that come before unit u in
+  // depth-first order, and after unit u - 1 (the last entry: after every unit).
+  std::vector<std::uint64_t> pruned_before = {0};
 };
 Frontier frontier(Program& program, const SearchLimits& limits, bool state_caching);
 

@@ -249,13 +249,21 @@ Combined combine(const WorkPlan& plan, const SplitSearch& search, std::vector<Un
   Combined c;
   SearchResult& total = c.result;
   const std::uint64_t max = search.limits.max_executions;
-  // The frontier's own states, and its paths cut at a state reached before.
-  total.stats.executions = plan.tree().pruned;
-  total.stats.cut = plan.tree().pruned;
+  // The frontier's own states; its paths cut at a state reached before count
+  // where a depth-first search meets them, between the units.
   total.stats.states = plan.tree().interior.size();
-  bool all = true;  // every unit read ran to its end
+  bool all = true;  // every unit read ran to its end, every cut path was counted
+  const auto add_pruned = [&](std::uint32_t u) {
+    const auto& before = plan.tree().pruned_before;
+    if (u >= before.size()) return;
+    const std::uint64_t n = std::min(before[u], max - std::min(max, total.stats.executions));
+    all = all && n == before[u];
+    total.stats.executions += n;
+    total.stats.cut += n;
+  };
   std::uint32_t read = 0;
   for (std::size_t next = 0; read < plan.units(); ++read) {
+    add_pruned(read);
     if (total.stats.executions >= max) break;
     if (next == units.size() || units[next].unit != read) {
       total.interrupted = true;  // a unit not run: the run was interrupted
@@ -269,6 +277,12 @@ Combined combine(const WorkPlan& plan, const SplitSearch& search, std::vector<Un
     if (!stops(total)) continue;
     c.stop_unit = read++;  // counted as read: a finding in the last execution of all covers all
     break;
+  }
+  if (read == plan.units() && !total.interrupted) {
+    if (!c.stop_unit)
+      add_pruned(read);
+    else if (read < plan.tree().pruned_before.size() && plan.tree().pruned_before[read] != 0)
+      all = false;  // paths after the last unit were not reached
   }
   total.stats.exhausted = all && read == plan.units() && !total.interrupted;
   c.coverage = coverage_of(plan, search, c, units);
