@@ -34,9 +34,10 @@ CheckOutcome run_with(const std::string& path, unsigned jobs, std::uint64_t memo
 // Everything a user is told about the outcome, but the wall clock.
 std::string summary(const CheckOutcome& o) {
   const SearchStats& st = o.result.stats;
-  return fmt::format("{} {} {} exec {} states {} exhausted {} wasted {} stop {} coverage [{}]\n{}",
-                     finding_name(o.found), verdict_text(o), o.strategy, st.executions, st.states,
-                     st.exhausted, waste_line(o), o.stop, o.coverage, o.trace);
+  return fmt::format(
+      "{} {} {} exec {} cut {} steps {} states {} exhausted {} wasted {} stop {} coverage [{}]\n{}",
+      finding_name(o.found), verdict_text(o), o.strategy, st.executions, st.cut, st.steps,
+      st.states, st.exhausted, waste_line(o), o.stop, o.coverage, o.trace);
 }
 
 void same_for_jobs(const std::string& path, const std::string& strategy = "") {
