@@ -2,11 +2,16 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace wakecheck {
+
+DfsScheduler::DfsScheduler(bool state_caching, std::vector<PrefixStep> root, MemoryBudget* memory)
+    : stack_(std::move(root)), root_(stack_.size()), caching_(state_caching), visited_(memory) {}
 
 bool DfsScheduler::begin_execution() {
   depth_ = 0;
-  return !done_ && problem_.empty();
+  return !done_ && problem_.empty() && memory() == MemoryVerdict::ok;
 }
 
 std::optional<TaskId> DfsScheduler::pick_task(const Decision& d) {
@@ -38,10 +43,11 @@ double DfsScheduler::covered() const {
 }
 
 void DfsScheduler::end_execution() {
-  if (!problem_.empty()) return;
-  stack_.resize(depth_);
-  while (!stack_.empty() && stack_.back().chosen + 1 >= stack_.back().options) stack_.pop_back();
-  if (stack_.empty())
+  if (!problem_.empty() || memory() != MemoryVerdict::ok) return;
+  stack_.resize(std::max(depth_, root_));
+  while (stack_.size() > root_ && stack_.back().chosen + 1 >= stack_.back().options)
+    stack_.pop_back();
+  if (stack_.size() == root_)
     done_ = true;
   else
     ++stack_.back().chosen;

@@ -19,7 +19,8 @@ namespace wakecheck {
 // it is reached. Findings are properties of states, so none is lost.
 class DfsScheduler final : public Scheduler {
  public:
-  explicit DfsScheduler(bool state_caching) : caching_(state_caching) {}
+  explicit DfsScheduler(bool state_caching, std::vector<PrefixStep> root = {},
+                        MemoryBudget* memory = nullptr);
 
   bool begin_execution() override;
   std::optional<TaskId> pick_task(const Decision& d) override;
@@ -32,13 +33,12 @@ class DfsScheduler final : public Scheduler {
   // make the rest of the tree smaller than it estimates.
   double covered() const override;
   const std::string& problem() const override { return problem_; }
+  MemoryVerdict memory() const override { return visited_.stopped(); }
 
  private:
-  struct Node {
-    std::uint32_t options;  // enabled tasks at this decision
-    std::uint32_t chosen;   // index into them
-  };
+  using Node = PrefixStep;  // options: enabled tasks at this decision; chosen: index into them
   std::vector<Node> stack_;
+  std::size_t root_ = 0;  // the first root_ nodes are fixed: the subtree's path
   std::size_t depth_ = 0;
   bool caching_;
   bool done_ = false;

@@ -76,6 +76,7 @@ SearchResult explore(Program& program, Scheduler& scheduler, const SearchLimits&
   result.problem = scheduler.problem();
   result.stats.exhausted = scheduler.exhausted();
   result.stats.states = scheduler.states();
+  result.memory = scheduler.memory();
   return result;
 }
 
