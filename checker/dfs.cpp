@@ -6,8 +6,25 @@
 
 namespace wakecheck {
 
-DfsScheduler::DfsScheduler(bool state_caching, std::vector<PrefixStep> root, MemoryBudget* memory)
-    : stack_(std::move(root)), root_(stack_.size()), caching_(state_caching), visited_(memory) {}
+DfsScheduler::DfsScheduler(bool state_caching, std::vector<PrefixStep> root, MemoryBudget* memory,
+                           StateSet* shared)
+    : stack_(std::move(root)),
+      root_(stack_.size()),
+      caching_(state_caching),
+      visited_(memory),
+      shared_(shared) {}
+
+MemoryVerdict DfsScheduler::memory() const {
+  if (shared_ != nullptr && shared_->stopped()) return MemoryVerdict::over_budget;
+  return visited_.stopped();
+}
+
+bool DfsScheduler::first_visit(const Fingerprint& state, std::uint32_t options) {
+  if (shared_ == nullptr) return visited_.insert(state);
+  if (!shared_->insert(state, options)) return false;
+  ++inserted_;
+  return true;
+}
 
 bool DfsScheduler::begin_execution() {
   depth_ = 0;
@@ -26,7 +43,7 @@ std::optional<TaskId> DfsScheduler::pick_task(const Decision& d) {
     }
     return enabled[node.chosen];
   }
-  if (caching_ && !visited_.insert(d.state)) return std::nullopt;
+  if (caching_ && !first_visit(d.state, options)) return std::nullopt;
   stack_.push_back({options, 0});
   ++depth_;
   return enabled[0];

@@ -62,6 +62,8 @@ class Expansion {
       : program_(program), ex_(stacks_, limits.max_steps), caching_(caching) {
     ex_.set_checked(limits.checked);
     ex_.set_choices(limits.choices);
+    ex_.set_abstraction(limits.abstraction);
+    ex_.set_reduction(limits.reduction);
   }
 
   // Expands one level; false when a probe diverged.

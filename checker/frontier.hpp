@@ -38,6 +38,12 @@ struct Frontier {
   // pruned_before[u]: those dropped paths that come before unit u in
   // depth-first order, and after unit u - 1 (the last entry: after every unit).
   std::vector<std::uint64_t> pruned_before = {0};
+  // Every path dropped (each one execution, cut).
+  std::uint64_t pruned() const {
+    std::uint64_t n = 0;
+    for (const std::uint64_t p : pruned_before) n += p;
+    return n;
+  }
 };
 Frontier frontier(Program& program, const SearchLimits& limits, bool state_caching);
 

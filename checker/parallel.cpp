@@ -15,6 +15,7 @@
 #include "checker/memory_account.hpp"
 #include "checker/program.hpp"
 #include "checker/stack_pool.hpp"
+#include "checker/tree_search.hpp"
 
 namespace wakecheck {
 
@@ -139,6 +140,8 @@ struct Shared {
   MemoryAccount* memory;  // nullptr: no budget
   std::mutex error_mutex;
   std::exception_ptr error;
+  std::atomic<std::uint64_t> executions{0};  // for the progress display
+  std::mutex progress_mutex;
 };
 
 // Runs unit u on this worker's program; false when it yielded its memory.
@@ -150,13 +153,21 @@ bool run_unit(Shared& sh, Program& program, std::uint32_t u) {
   volatile std::sig_atomic_t cancel = 0;
   const volatile std::sig_atomic_t* interrupt = l.cancel;
   l.cancel = &cancel;
-  // Between executions: stop for a signal, or when a lower unit made this one moot.
-  auto observe = [&](const Execution&) {
-    if ((interrupt != nullptr && *interrupt != 0) || sh.queue.stop_at() < u) cancel = 1;
-  };
+  const ProgressFn progress = l.progress;
+  l.progress = nullptr;
   UnitResult r;
   {
     auto scheduler = sh.search.strategy->make(o);
+    // Between executions: stop for a signal, or when a lower unit made this
+    // one moot; one thread at a time shows the progress of all.
+    auto observe = [&](const Execution& ex) {
+      if ((interrupt != nullptr && *interrupt != 0) || sh.queue.stop_at() < u) cancel = 1;
+      const std::uint64_t total = ++sh.executions;
+      if (progress && sh.progress_mutex.try_lock()) {
+        const std::lock_guard lock(sh.progress_mutex, std::adopt_lock);
+        progress({total, ex.steps(), scheduler.get()});
+      }
+    };
     r = UnitResult{u, explore(program, *scheduler, l, observe), scheduler->coverage()};
   }  // the scheduler's visited set goes back to the account here
   if (r.result.memory == MemoryVerdict::yield) return false;
@@ -190,7 +201,7 @@ std::vector<UnitResult> run_units(const WorkPlan& plan, const SplitSearch& searc
   UnitQueue queue(plan, options, search.limits.max_executions);
   std::optional<MemoryAccount> memory;
   if (options.memory != 0) memory.emplace(options.memory);
-  Shared sh{plan, search, queue, memory ? &*memory : nullptr, {}, {}};
+  Shared sh{plan, search, queue, memory ? &*memory : nullptr, {}, {}, {}, {}};
   const unsigned mine = (plan.units() + options.shards - 1 - (options.shard - 1)) / options.shards;
   const unsigned n = std::min(worker_count(options.jobs), std::max(1U, mine));
   if (n == 1) {
@@ -289,6 +300,20 @@ Combined combine(const WorkPlan& plan, const SplitSearch& search, std::vector<Un
   return c;
 }
 
+Combined search_all(const WorkPlan& plan, const SplitSearch& search, const RunOptions& options,
+                    Program& program) {
+  if (search.strategy->split != Split::tree)
+    return combine(plan, search, run_units(plan, search, options), program);
+  Combined c;
+  if (worker_count(options.jobs) == 1 && options.shards == 1)
+    c.result = sequential_tree(search, program, options);
+  else
+    c.result = finish_tree(plan, search, options,
+                           {run_tree_shard(plan, search, options, false, options.reverse_units)},
+                           program, false);
+  return c;
+}
+
 namespace {
 
 // Follows recorded decisions; where they end, cuts the execution.
@@ -317,6 +342,8 @@ ExecutionRecord rerun_decisions(Program& program, const SearchLimits& limits,
   Execution ex(stacks, limits.max_steps);
   ex.set_checked(limits.checked);
   ex.set_choices(limits.choices);
+  ex.set_abstraction(limits.abstraction);
+  ex.set_reduction(limits.reduction);
   Follow follow(decisions);
   ex.reset();
   program.setup(ex);

@@ -3,24 +3,29 @@
 // A search is cut into a fixed list of work units that depends only on the
 // scenario and the strategy, never on how many threads or shards run it:
 //  - dfs (Split::tree): the subtrees below a frontier of decision paths
-//    (checker/frontier.hpp), each searched with a visited set of its own
-//    (a shared set would make the counts depend on the timing: with the
-//    engine's fingerprint, which states a search reaches depends on the
-//    order it meets them; ok 3x3x1x1 gives 1,950,318 executions with the
-//    units in order and 1,944,711 in reverse order);
+//    (checker/frontier.hpp), searched with one visited set they all share;
+//    checker/tree_search.hpp says why the counts of an exhaustive search are
+//    then the sequential search's whatever the timing (with the old
+//    history-based fingerprint they were not: ok 3x3x1x1 gave 1,950,318
+//    executions with the units in order and 1,944,711 reversed; with the
+//    state abstraction every order gives the sequential counts). On one job
+//    dfs is the plain sequential search; a parallel one that stops early is
+//    run again on one thread;
 //  - random, pct (Split::seeds): chunks of kSeedChunk executions, chunk c with
 //    its own seed (chunk 0 with the scenario's seed: the first executions are
 //    those of an unsplit search);
-//  - pb, db (Split::whole): one unit.
-// combine() reads the units' results in unit order, as if one thread had run
-// the units one after another: counts add up until max_executions (a unit
-// that ran past it is run again, cut there), and the first unit with a
-// finding, a problem or a memory stop ends the search. Threads only change
-// which units run at once, never the result: the verdict, the counts and the
-// counterexample are the same for every --jobs and every sharding.
+//  - pb, db, dpor (Split::whole): one unit.
+// combine() reads the seed chunks' and whole units' results in unit order, as
+// if one thread had run the units one after another: counts add up until
+// max_executions (a unit that ran past it is run again, cut there), and the
+// first unit with a finding, a problem or a memory stop ends the search.
+// Threads only change which units run at once, never the result: the
+// verdict, the counts and the counterexample are the same for every --jobs
+// and every sharding.
 //
 // Thread safety: each worker thread has its own Program, Execution, stacks
-// and Scheduler; they share only the unit queue and the memory account.
+// and Scheduler; they share only the unit queue, the memory account and
+// (dfs) the visited set.
 #pragma once
 
 #include <cstdint>
@@ -47,6 +52,9 @@ struct SplitSearch {
   const StrategyInfo* strategy = nullptr;
   StrategyOptions options;
   SearchLimits limits;
+  // Keep the first executions that reach the most wasted wakeups (the
+  // scenario bounds them: a thundering-herd shows one).
+  bool keep_worst_waste = false;
 };
 
 struct RunOptions {
@@ -54,6 +62,8 @@ struct RunOptions {
   std::uint32_t shard = 1;  // run the units u with u mod shards == shard - 1
   std::uint32_t shards = 1;
   std::uint64_t memory = 0;  // bytes all visited sets may hold at once; 0: no limit
+  // dfs: hand the work units out last first (tests: the order changes nothing).
+  bool reverse_units = false;
 };
 
 // Worker threads for `jobs` (0: every core the machine has, at least 1).
@@ -99,6 +109,12 @@ struct Combined {
 };
 Combined combine(const WorkPlan& plan, const SplitSearch& search, std::vector<UnitResult> units,
                  Program& program);
+
+// The whole search on options.jobs threads: dfs as checker/tree_search.hpp
+// says (on one job, the plain sequential search), the other strategies
+// through run_units and combine.
+Combined search_all(const WorkPlan& plan, const SplitSearch& search, const RunOptions& options,
+                    Program& program);
 
 // Re-runs one execution from its decisions and cuts it where they end, as the
 // search that recorded them did (for results read back from a file).

@@ -92,6 +92,8 @@ struct StrategyOptions {
   std::vector<PrefixStep> root = {};
   // dfs, pb, db: where the visited set takes its memory from (nullptr: no limit).
   MemoryBudget* memory = nullptr;
+  // dfs: the visited set the work units of a search share (nullptr: its own).
+  StateSet* shared_states = nullptr;
 };
 
 }  // namespace wakecheck

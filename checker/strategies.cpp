@@ -12,7 +12,7 @@ namespace wakecheck {
 namespace {
 
 std::unique_ptr<Scheduler> make_dfs(const StrategyOptions& o) {
-  return std::make_unique<DfsScheduler>(o.state_caching, o.root, o.memory);
+  return std::make_unique<DfsScheduler>(o.state_caching, o.root, o.memory, o.shared_states);
 }
 
 std::unique_ptr<Scheduler> make_dpor(const StrategyOptions&) {

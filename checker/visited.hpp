@@ -31,6 +31,17 @@ class MemoryBudget {
   virtual void release(std::size_t bytes) = 0;
 };
 
+// A visited set several searches share (checker/shared_states.hpp): a dfs
+// given one uses it instead of its own.
+class StateSet {
+ public:
+  virtual ~StateSet() = default;
+  // Inserts `f`, first reached at a decision with `options` choices; false if
+  // it was there already, or the set stopped at its memory budget.
+  virtual bool insert(const Fingerprint& f, std::uint32_t options) = 0;
+  virtual bool stopped() const = 0;
+};
+
 class VisitedSet {
  public:
   static constexpr std::size_t kInitialSlots = 1 << 16;

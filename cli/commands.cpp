@@ -180,6 +180,7 @@ SplitSearch split_search(const Scenario& s, const std::string& strategy) {
   search.options = strategy_options(s);
   search.limits = search_limits(s);
   search.limits.cancel = interrupt_flag();  // set only when the command installed the handlers
+  search.keep_worst_waste = s.max_wasted.has_value() || !s.max_wasted_by_queue.empty();
   return search;
 }
 
@@ -216,8 +217,7 @@ CheckOutcome check_scenario(const Scenario& given, const std::string& strategy,
   SplitSearch search_with_progress = search;
   search_with_progress.limits.progress = progress;
   const WorkPlan plan(search_with_progress, *program);
-  Combined c = combine(plan, search_with_progress,
-                       run_units(plan, search_with_progress, options), *program);
+  Combined c = search_all(plan, search_with_progress, options, *program);
   o.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   o.result = std::move(c.result);
   o.coverage = std::move(c.coverage);
@@ -247,8 +247,7 @@ int report_outcome(const Console& io, const Scenario& s, const CheckOutcome& o,
 }
 
 int run_command(const Console& io, const std::string& scenario_path, const std::string& strategy,
-                const std::string& out_dir, const MinimiseFlags& minimise,
-                const RunOptions& run) {
+                const std::string& out_dir, const MinimiseFlags& minimise, const RunOptions& run) {
   Scenario s;
   try {
     s = load_scenario(scenario_path);

@@ -10,8 +10,8 @@
 
 #include "checker/explorer.hpp"
 #include "checker/minimise.hpp"
-#include "cli/progress.hpp"
 #include "checker/parallel.hpp"
+#include "cli/progress.hpp"
 #include "cli/verdict.hpp"
 #include "scenarios/scenario.hpp"
 
@@ -71,8 +71,7 @@ std::string verdict_text(const CheckOutcome& o);
 // `run`: --jobs and --memory (checker/parallel.hpp); a memory of 0 means
 // default_memory_budget(). The outcome is the same for every number of jobs.
 CheckOutcome check_scenario(const Scenario& s, const std::string& strategy = "",
-                            const RunOptions& run = {},
-                            const ProgressFn& progress = nullptr);
+                            const RunOptions& run = {}, const ProgressFn& progress = nullptr);
 // The visited sets' budget when --memory is not given: half the machine's memory.
 std::uint64_t default_memory_budget();
 // What a scenario's search runs, for the parallel engine; throws ScenarioError
@@ -115,7 +114,7 @@ struct CheckOptions {
   std::string junit;  // --junit FILE: JUnit XML
   std::string out;    // --out DIR: each failing row's artifacts in DIR/<scenario>/
   MinimiseFlags minimise;
-  RunOptions run;     // --jobs, --memory
+  RunOptions run;  // --jobs, --memory
 };
 int check_command(const Console& io, const std::vector<std::string>& paths,
                   const CheckOptions& options = {});

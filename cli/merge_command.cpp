@@ -9,6 +9,7 @@
 
 #include "checker/files.hpp"
 #include "checker/program.hpp"
+#include "checker/tree_search.hpp"
 #include "cli/artifacts.hpp"
 #include "cli/commands.hpp"
 #include "cli/interrupt.hpp"
@@ -65,9 +66,18 @@ CheckOutcome merged_outcome(const Scenario& s, const std::vector<ShardFile>& fil
         fmt::format("{}: the search now has {} work units and had {} when the "
                     "shards ran: the model or wakecheck changed",
                     s.path, plan.units(), files.front().units));
-  Combined c = combine(plan, search, units_of(files, plan, *program, search.limits), *program);
-  o.result = std::move(c.result);
-  o.coverage = std::move(c.coverage);
+  if (search.strategy->split == Split::tree) {
+    std::vector<TreeShard> shards;
+    for (const ShardFile& f : files) shards.push_back(tree_shard(f));
+    RunOptions run;
+    run.jobs = 1;
+    run.memory = default_memory_budget();
+    o.result = finish_tree(plan, search, run, shards, *program, true);
+  } else {
+    Combined c = combine(plan, search, units_of(files, plan, *program, search.limits), *program);
+    o.result = std::move(c.result);
+    o.coverage = std::move(c.coverage);
+  }
   finish_outcome(s, search, *program, o);
   return o;
 }
@@ -94,8 +104,25 @@ int shard_command(const Console& io, const std::string& scenario_path, const std
     RunOptions options = run;
     if (options.memory == 0) options.memory = default_memory_budget();
     const WorkPlan plan(search, *program);
-    const std::vector<UnitResult> results = run_units(plan, search, options);
     const ShardSpec spec{run.shard, run.shards};
+    const std::string file = (fs::path(dir) / shard_file_name(spec)).string();
+    if (search.strategy->split == Split::tree) {
+      const TreeShard tree = run_tree_shard(plan, search, options, true);
+      if (tree.interrupted) {
+        fmt::print(io.out, "{}: shard {}/{} interrupted; no result file written\n", s.name,
+                   spec.index, spec.count);
+        return kExitInterrupted;
+      }
+      fmt::print(io.out, "{}: shard {}/{}: {} of {} work units, {} executions, {} states{}\n",
+                 s.name, spec.index, spec.count, tree.units_run, plan.units(), tree.executions,
+                 tree.logged.size(),
+                 tree.stopped ? ", stopped early (merge re-runs the search)" : "");
+      write_files_atomically({{file, tree_shard_file_text(s, search, plan.units(), spec, tree)}});
+      fmt::print(io.out, "wrote {}\nmerge: {} merge {}/shard-*-of-{}.json\n", file, io.program, dir,
+                 spec.count);
+      return kExitMet;
+    }
+    const std::vector<UnitResult> results = run_units(plan, search, options);
     if (std::any_of(results.begin(), results.end(),
                     [](const UnitResult& u) { return u.result.interrupted; })) {
       fmt::print(io.out, "{}: shard {}/{} interrupted; no result file written\n", s.name,
@@ -103,7 +130,6 @@ int shard_command(const Console& io, const std::string& scenario_path, const std
       return kExitInterrupted;
     }
     print_shard(io, s, spec, plan.units(), results);
-    const std::string file = (fs::path(dir) / shard_file_name(spec)).string();
     write_files_atomically({{file, shard_file_text(s, search, plan.units(), spec, results)}});
     fmt::print(io.out, "wrote {}\nmerge: {} merge {}/shard-*-of-{}.json\n", file, io.program, dir,
                spec.count);

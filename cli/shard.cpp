@@ -191,6 +191,59 @@ std::string shard_file_text(const Scenario& s, const SplitSearch& search, std::u
   return j.dump(1) + "\n";
 }
 
+std::string tree_shard_file_text(const Scenario& s, const SplitSearch& search, std::uint32_t units,
+                                 const ShardSpec& spec, const TreeShard& tree) {
+  json j = identity_json(s, search, units, spec.count);
+  j["shard"] = spec.index;
+  std::string states;
+  states.reserve(tree.logged.size() * 40);
+  for (const auto& [f, options] : tree.logged)
+    states += fmt::format("{:016x}{:016x}{:08x}", f.hi, f.lo, options);
+  j["results"] = {{"units_run", tree.units_run},
+                  {"executions", tree.executions},
+                  {"cut", tree.cut},
+                  {"steps", tree.steps},
+                  {"states", tree.states},
+                  {"exhausted", tree.exhausted},
+                  {"stopped", tree.stopped},
+                  {"max_wasted", tree.max_wasted},
+                  {"max_wasted_by_object", tree.max_wasted_by_object},
+                  {"reached", states}};
+  return j.dump(1) + "\n";
+}
+
+TreeShard tree_shard(const ShardFile& file) {
+  TreeShard t;
+  try {
+    const json j = json::parse(file.results);
+    t.units_run = j.at("units_run").get<std::uint32_t>();
+    t.executions = j.at("executions").get<std::uint64_t>();
+    t.cut = j.at("cut").get<std::uint64_t>();
+    t.steps = j.at("steps").get<std::uint64_t>();
+    t.states = j.at("states").get<std::uint64_t>();
+    t.exhausted = j.at("exhausted").get<bool>();
+    t.stopped = j.at("stopped").get<bool>();
+    t.max_wasted = j.at("max_wasted").get<std::uint32_t>();
+    t.max_wasted_by_object = j.at("max_wasted_by_object").get<std::vector<std::uint32_t>>();
+    const std::string reached = j.at("reached").get<std::string>();
+    if (reached.size() % 40 != 0) throw std::invalid_argument("a state is cut short");
+    const auto hex = [&](std::size_t at, std::size_t n) {
+      std::uint64_t v = 0;
+      const auto [end, ec] = std::from_chars(reached.data() + at, reached.data() + at + n, v, 16);
+      if (ec != std::errc() || end != reached.data() + at + n)
+        throw std::invalid_argument("a state is not hex digits");
+      return v;
+    };
+    t.logged.reserve(reached.size() / 40);
+    for (std::size_t at = 0; at < reached.size(); at += 40)
+      t.logged.emplace_back(Fingerprint{hex(at + 16, 16), hex(at, 16)},
+                            static_cast<std::uint32_t>(hex(at + 32, 8)));
+  } catch (const std::exception& e) {
+    bad_file(file.path, fmt::format("a damaged shard result file ({})", e.what()));
+  }
+  return t;
+}
+
 ShardFile read_shard_file(const std::string& path) {
   json j;
   try {

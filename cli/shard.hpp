@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "checker/parallel.hpp"
+#include "checker/tree_search.hpp"
 #include "scenarios/scenario.hpp"
 
 namespace wakecheck {
@@ -45,6 +46,12 @@ std::string shard_file_name(const ShardSpec& spec);
 std::string shard_file_text(const Scenario& s, const SplitSearch& search, std::uint32_t units,
                             const ShardSpec& spec, const std::vector<UnitResult>& results);
 
+// The result file's text for one shard of a dfs search: its counts and every
+// state its units reached first, with its options ("states": 40 hex digits
+// each, the fingerprint's 32 and the options' 8, ordered by fingerprint).
+std::string tree_shard_file_text(const Scenario& s, const SplitSearch& search, std::uint32_t units,
+                                 const ShardSpec& spec, const TreeShard& tree);
+
 // A result file as merge reads it: its identity (everything two shards of one
 // search share) and its units' results, executions rebuilt on `program`.
 struct ShardFile {
@@ -62,6 +69,8 @@ ShardFile read_shard_file(const std::string& path);
 // Checks that the files are the shards 1..N of one search, each once;
 // throws UsageError naming the mismatch.
 void check_shard_set(const std::vector<ShardFile>& files);
+// A dfs shard's part; throws UsageError for a damaged file.
+TreeShard tree_shard(const ShardFile& file);
 // The units' results of one file, their executions re-run on `program`.
 std::vector<UnitResult> shard_results(const ShardFile& file, Program& program,
                                       const SearchLimits& limits);
