@@ -41,7 +41,7 @@ std::uint32_t BoundedScheduler::cost(const Node& node, std::uint32_t rank) const
 bool BoundedScheduler::begin_execution() {
   depth_ = 0;
   spent_ = 0;
-  return !done_ && problem_.empty();
+  return !done_ && problem_.empty() && visited_.stopped() == MemoryVerdict::ok;
 }
 
 std::optional<TaskId> BoundedScheduler::pick_task(const Decision& d) {
@@ -83,7 +83,7 @@ bool BoundedScheduler::backtrack() {
 }
 
 void BoundedScheduler::end_execution() {
-  if (!problem_.empty()) return;
+  if (!problem_.empty() || visited_.stopped() != MemoryVerdict::ok) return;
   stack_.resize(depth_);
   if (backtrack()) return;
   next_iteration();
@@ -98,7 +98,7 @@ void BoundedScheduler::next_iteration() {
   ++budget_;
   skipped_ = false;
   states_ += visited_.size();
-  visited_ = VisitedSet();
+  visited_.clear();
 }
 
 std::string BoundedScheduler::coverage() const {

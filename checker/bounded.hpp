@@ -25,8 +25,9 @@ namespace wakecheck {
 class BoundedScheduler final : public Scheduler {
  public:
   enum class Measure { preemptions, delays };
-  BoundedScheduler(Measure measure, std::uint32_t bound, bool state_caching)
-      : measure_(measure), bound_(bound), caching_(state_caching) {}
+  BoundedScheduler(Measure measure, std::uint32_t bound, bool state_caching,
+                   MemoryBudget* memory = nullptr)
+      : measure_(measure), bound_(bound), caching_(state_caching), visited_(memory) {}
 
   bool begin_execution() override;
   std::optional<TaskId> pick_task(const Decision& d) override;
@@ -35,6 +36,7 @@ class BoundedScheduler final : public Scheduler {
   std::uint64_t states() const override { return states_ + visited_.size(); }
   std::string coverage() const override;
   const std::string& problem() const override { return problem_; }
+  MemoryVerdict memory() const override { return visited_.stopped(); }
 
  private:
   struct Node {

@@ -2,11 +2,33 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace wakecheck {
+
+DfsScheduler::DfsScheduler(bool state_caching, std::vector<PrefixStep> root, MemoryBudget* memory,
+                           StateSet* shared)
+    : stack_(std::move(root)),
+      root_(stack_.size()),
+      caching_(state_caching),
+      visited_(memory),
+      shared_(shared) {}
+
+MemoryVerdict DfsScheduler::memory() const {
+  if (shared_ != nullptr && shared_->stopped()) return MemoryVerdict::over_budget;
+  return visited_.stopped();
+}
+
+bool DfsScheduler::first_visit(const Fingerprint& state, std::uint32_t options) {
+  if (shared_ == nullptr) return visited_.insert(state);
+  if (!shared_->insert(state, options)) return false;
+  ++inserted_;
+  return true;
+}
 
 bool DfsScheduler::begin_execution() {
   depth_ = 0;
-  return !done_ && problem_.empty();
+  return !done_ && problem_.empty() && memory() == MemoryVerdict::ok;
 }
 
 std::optional<TaskId> DfsScheduler::pick_task(const Decision& d) {
@@ -21,7 +43,7 @@ std::optional<TaskId> DfsScheduler::pick_task(const Decision& d) {
     }
     return enabled[node.chosen];
   }
-  if (caching_ && !visited_.insert(d.state)) return std::nullopt;
+  if (caching_ && !first_visit(d.state, options)) return std::nullopt;
   stack_.push_back({options, 0});
   ++depth_;
   return enabled[0];
@@ -38,10 +60,11 @@ double DfsScheduler::covered() const {
 }
 
 void DfsScheduler::end_execution() {
-  if (!problem_.empty()) return;
-  stack_.resize(depth_);
-  while (!stack_.empty() && stack_.back().chosen + 1 >= stack_.back().options) stack_.pop_back();
-  if (stack_.empty())
+  if (!problem_.empty() || memory() != MemoryVerdict::ok) return;
+  stack_.resize(std::max(depth_, root_));
+  while (stack_.size() > root_ && stack_.back().chosen + 1 >= stack_.back().options)
+    stack_.pop_back();
+  if (stack_.size() == root_)
     done_ = true;
   else
     ++stack_.back().chosen;

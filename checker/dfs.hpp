@@ -19,13 +19,15 @@ namespace wakecheck {
 // it is reached. Findings are properties of states, so none is lost.
 class DfsScheduler final : public Scheduler {
  public:
-  explicit DfsScheduler(bool state_caching) : caching_(state_caching) {}
+  explicit DfsScheduler(bool state_caching, std::vector<PrefixStep> root = {},
+                        MemoryBudget* memory = nullptr, StateSet* shared = nullptr);
 
   bool begin_execution() override;
   std::optional<TaskId> pick_task(const Decision& d) override;
   void end_execution() override;
   bool exhausted() const override { return done_; }
-  std::uint64_t states() const override { return visited_.size(); }
+  // With a shared set: the states this search inserted first.
+  std::uint64_t states() const override { return shared_ ? inserted_ : visited_.size(); }
   bool caches_states() const override { return caching_; }
   // The stack's alternatives done, each weighted as if every subtree at its
   // level were as large as the current one (Knuth's estimate, as GenMC's
@@ -33,17 +35,20 @@ class DfsScheduler final : public Scheduler {
   // make the rest of the tree smaller than it estimates.
   double covered() const override;
   const std::string& problem() const override { return problem_; }
+  MemoryVerdict memory() const override;
 
  private:
-  struct Node {
-    std::uint32_t options;  // enabled tasks at this decision
-    std::uint32_t chosen;   // index into them
-  };
+  bool first_visit(const Fingerprint& state, std::uint32_t options);
+
+  using Node = PrefixStep;  // options: enabled tasks at this decision; chosen: index into them
   std::vector<Node> stack_;
+  std::size_t root_ = 0;  // the first root_ nodes are fixed: the subtree's path
   std::size_t depth_ = 0;
   bool caching_;
   bool done_ = false;
   VisitedSet visited_;
+  StateSet* shared_;
+  std::uint64_t inserted_ = 0;
   std::string problem_;
 };
 

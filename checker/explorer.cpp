@@ -77,6 +77,7 @@ SearchResult explore(Program& program, Scheduler& scheduler, const SearchLimits&
   result.problem = scheduler.problem();
   result.stats.exhausted = scheduler.exhausted();
   result.stats.states = scheduler.states();
+  result.memory = scheduler.memory();
   return result;
 }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "checker/trace.hpp"
+#include "checker/visited.hpp"
 
 namespace wakecheck {
 
@@ -81,6 +82,8 @@ struct SearchResult {
   std::vector<std::optional<ExecutionRecord>> worst_waste_by_object;
   std::string problem;       // the scheduler stopped: divergence, nondeterminism
   bool interrupted = false;  // SearchLimits::cancel stopped it
+  // ok, or the visited set's memory budget stopped the search (StrategyOptions::memory).
+  MemoryVerdict memory = MemoryVerdict::ok;
 };
 
 // Called once per execution when it has ended (finished, stuck, a finding, or

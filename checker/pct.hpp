@@ -27,6 +27,7 @@ class PctScheduler final : public Scheduler {
   bool begin_execution() override;
   std::optional<TaskId> pick_task(const Decision& d) override;
   void end_execution() override {}
+  void set_total_executions(std::uint64_t n) override { executions_ = n; }
   std::string coverage() const override;
 
  private:

@@ -21,6 +21,7 @@ class RandomScheduler final : public Scheduler {
     return d.enabled[rng_.below(d.enabled.size())];
   }
   void end_execution() override {}
+  void set_total_executions(std::uint64_t n) override { walks_ = n; }
   std::string coverage() const override {
     return fmt::format("{} uniformly random schedules (seed {})", walks_, seed_);
   }

@@ -8,9 +8,11 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "checker/hash.hpp"
 #include "checker/types.hpp"
+#include "checker/visited.hpp"
 
 namespace wakecheck {
 
@@ -64,17 +66,39 @@ class Scheduler {
   // Why the strategy stopped an execution on its own (a replay that diverged,
   // a model that is not deterministic); empty when it did not.
   virtual const std::string& problem() const;
+
+  // ok, or why the strategy's visited set stopped it (StrategyOptions::memory).
+  virtual MemoryVerdict memory() const { return MemoryVerdict::ok; }
+
+  // A search split into seeded chunks (checker/parallel.hpp) runs one
+  // scheduler per chunk; the first chunk's is told how many executions all
+  // of them ran, so that coverage() speaks for the whole search.
+  virtual void set_total_executions(std::uint64_t) {}
 };
 
 // The problem a systematic strategy reports when re-running a prefix met a
 // different number of enabled tasks at decision `decision` (1-based).
 std::string nondeterministic(std::size_t decision, std::uint32_t before, std::uint32_t now);
 
+// A decision of a path from the root of the decision tree: how many choices
+// there were, and the index of the one taken.
+struct PrefixStep {
+  std::uint32_t options;
+  std::uint32_t chosen;
+  bool operator==(const PrefixStep&) const = default;
+};
+
 struct StrategyOptions {
   std::uint64_t seed = 1;       // random, pct
   bool state_caching = true;    // dfs, pb, db
   std::uint32_t bound = 2;      // pb: preemptions; db: delays
   std::uint32_t pct_depth = 3;  // pct: the bug depth d it targets
+  // dfs: search only the subtree below this path (a work unit: checker/parallel.hpp).
+  std::vector<PrefixStep> root = {};
+  // dfs, pb, db: where the visited set takes its memory from (nullptr: no limit).
+  MemoryBudget* memory = nullptr;
+  // dfs: the visited set the work units of a search share (nullptr: its own).
+  StateSet* shared_states = nullptr;
 };
 
 }  // namespace wakecheck

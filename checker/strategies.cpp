@@ -12,7 +12,7 @@ namespace wakecheck {
 namespace {
 
 std::unique_ptr<Scheduler> make_dfs(const StrategyOptions& o) {
-  return std::make_unique<DfsScheduler>(o.state_caching);
+  return std::make_unique<DfsScheduler>(o.state_caching, o.root, o.memory, o.shared_states);
 }
 
 std::unique_ptr<Scheduler> make_dpor(const StrategyOptions&) {
@@ -25,12 +25,12 @@ std::unique_ptr<Scheduler> make_random(const StrategyOptions& o) {
 
 std::unique_ptr<Scheduler> make_pb(const StrategyOptions& o) {
   return std::make_unique<BoundedScheduler>(BoundedScheduler::Measure::preemptions, o.bound,
-                                            o.state_caching);
+                                            o.state_caching, o.memory);
 }
 
 std::unique_ptr<Scheduler> make_db(const StrategyOptions& o) {
   return std::make_unique<BoundedScheduler>(BoundedScheduler::Measure::delays, o.bound,
-                                            o.state_caching);
+                                            o.state_caching, o.memory);
 }
 
 std::unique_ptr<Scheduler> make_pct(const StrategyOptions& o) {
@@ -38,14 +38,14 @@ std::unique_ptr<Scheduler> make_pct(const StrategyOptions& o) {
 }
 
 constexpr std::array<StrategyInfo, 6> kStrategies = {{
-    {"dfs", "exhaustive depth-first search with state caching", true, make_dfs},
+    {"dfs", "exhaustive depth-first search with state caching", true, make_dfs, Split::tree},
     {"dpor", "exhaustive stateless search, one execution per Mazurkiewicz trace (source-set DPOR)",
      true, make_dpor},
     {"pb", "every schedule with at most `bound` preemptions, fewest first", false, make_pb},
     {"db", "every schedule with at most `bound` delays of a round-robin scheduler", false, make_db},
-    {"pct", "probabilistic concurrency testing with bug depth `pct_depth`, seeded", false,
-     make_pct},
-    {"random", "random walk, seeded", false, make_random},
+    {"pct", "probabilistic concurrency testing with bug depth `pct_depth`, seeded", false, make_pct,
+     Split::seeds},
+    {"random", "random walk, seeded", false, make_random, Split::seeds},
 }};
 
 }  // namespace

@@ -118,7 +118,7 @@ int check_command(const Console& io, const std::vector<std::string>& paths,
       s = load_scenario(file);
       opt.minimise.apply(s);
       ProgressDisplay display(io.err, io.progress, file, s.max_executions);
-      c.outcomes.push_back(check_scenario(s, "", display.callback()));
+      c.outcomes.push_back(check_scenario(s, "", opt.run, display.callback()));
     } catch (const ScenarioError& e) {
       ++bad;
       fmt::print(io.out, "BAD   {}\n      {}\n", file, e.what());

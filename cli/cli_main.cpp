@@ -11,6 +11,7 @@
 #include "cli/commands.hpp"
 #include "cli/interrupt.hpp"
 #include "cli/main.hpp"
+#include "cli/shard.hpp"
 #include "scenarios/did_you_mean.hpp"
 
 namespace wakecheck {
@@ -65,6 +66,37 @@ const CLI::Option* add_minimise_flags(CLI::App& sub, std::int64_t& budget,
       ->excludes(off);
 }
 
+// --jobs, --memory (run and check) and --shard (run), as given.
+struct RunFlags {
+  unsigned jobs = 0;
+  std::string shard;
+  std::string memory;
+
+  RunOptions options() const {
+    RunOptions o;
+    o.jobs = jobs;
+    if (!shard.empty()) {
+      const ShardSpec spec = parse_shard(shard);
+      o.shard = spec.index;
+      o.shards = spec.count;
+    }
+    if (!memory.empty()) o.memory = parse_memory_size(memory);
+    return o;
+  }
+};
+
+void add_run_flags(CLI::App& cmd, RunFlags& flags, bool shard) {
+  cmd.add_option("--jobs,-j", flags.jobs,
+                 "worker threads (default: every core); the result is the same for every N")
+      ->check(CLI::Range(1U, 4096U));
+  cmd.add_option("--memory", flags.memory,
+                 "budget for the visited states, e.g. 512M or 2G (default: half the memory); "
+                 "past it the search is inconclusive: memory budget");
+  if (shard)
+    cmd.add_option("--shard", flags.shard,
+                   "run shard I of N (e.g. 2/4) and write its result file for `merge`");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -75,7 +107,7 @@ int main(int argc, char** argv) {
     return kExitBadInput;
   }
   CLI::App app{"wakecheck: a deterministic model checker for kernel wait queues"};
-  app.set_version_flag("--version", "wakecheck 0.1");
+  app.set_version_flag("--version", std::string("wakecheck ") + kWakecheckVersion);
   app.require_subcommand(1);
 
   std::string scenario, strategy, out, schedule;
@@ -96,6 +128,8 @@ int main(int argc, char** argv) {
   run->add_flag("--verbose", verbose,
                 "print the whole trace on stdout (a long one is otherwise summarised; "
                 "trace.txt always has it whole)");
+  RunFlags run_flags;
+  add_run_flags(*run, run_flags, true);
   CLI::App* replay = app.add_subcommand("replay", "re-run the execution of a schedule file");
   replay->add_option("schedule", schedule, "schedule file")->required();
   replay->add_option("--out", out,
@@ -123,6 +157,15 @@ int main(int argc, char** argv) {
   explain->footer(kExitCodes + "\nexample: wakecheck explain thundering-herd");
   CLI::App* list =
       app.add_subcommand("list", "print every registered model, its variants and parameters");
+  add_run_flags(*check, run_flags, false);
+  std::vector<std::string> results;
+  CLI::App* merge = app.add_subcommand("merge",
+                                       "combine the result files of run --shard I/N into one "
+                                       "verdict and total counts");
+  merge->add_option("files", results, "every shard's result file (shard-I-of-N.json)")->required();
+  merge->add_option("--out", out, "directory for the report (default: wakecheck-out/<scenario>)");
+  merge->footer(kExitCodes +
+                "\nexample: wakecheck merge out/shard-1-of-2.json out/shard-2-of-2.json");
 
   if (const int bad = unknown_command(argc, argv, app); bad != 0) return bad;
   try {
@@ -138,9 +181,20 @@ int main(int argc, char** argv) {
                                 : ::isatty(STDERR_FILENO) ? ProgressMode::in_place
                                                           : ProgressMode::lines;
   const Console io{std::cout, std::cerr, argv[0], progress};
+  RunOptions run_options;
+  try {
+    run_options = run_flags.options();
+  } catch (const UsageError& e) {
+    std::cerr << "wakecheck: " << e.what() << "\n";
+    return kExitBadInput;
+  }
+  check_opt.run = run_options;
   if (*run || *check) install_interrupt_handlers();
   try {
-    if (*run) return run_command(io, scenario, strategy, out, minimise, verbose);
+    if (*run && run_options.shards > 1)
+      return shard_command(io, scenario, strategy, out, run_options);
+    if (*run) return run_command(io, scenario, strategy, out, minimise, run_options, verbose);
+    if (*merge) return merge_command(io, results, out);
     if (*replay) return replay_command(io, schedule, out, verbose);
     if (*list) return list_command(io);
     if (*explain) return explain_command(io, kind);

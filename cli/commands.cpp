@@ -4,6 +4,7 @@
 #include <fmt/ostream.h>
 #include <fmt/ranges.h>
 
+#include <unistd.h>
 #include <chrono>
 #include <filesystem>
 #include <ostream>
@@ -50,6 +51,8 @@ std::string counts(const Scenario& s, const CheckOutcome& o) {
                         st.executions);
   else if (o.stop == "interrupted")
     scope = fmt::format("interrupted after {} executions", st.executions);
+  else if (o.stop == "memory-budget")
+    scope = fmt::format("stopped at the memory budget after {} executions", st.executions);
   else if (st.exhausted)
     scope = fmt::format("exhaustive: {} executions", st.executions);
   else
@@ -76,9 +79,10 @@ void decide(const Scenario& s, std::string_view strategy, Program& program, Chec
   // (pb and db finish too, but only within their bound).
   const StrategyInfo* info = find_strategy(strategy);
   const bool covered = o.stop == "exhausted" && info != nullptr && info->exhaustive;
-  const bool incomplete = o.found == FindingKind::None &&
-                          (o.stop == "step-bound" || o.stop == "interrupted" ||
-                           (!covered && !bounded_search_accepted(s, std::string(strategy))));
+  const bool incomplete =
+      o.found == FindingKind::None &&
+      (o.stop == "step-bound" || o.stop == "interrupted" || o.stop == "memory-budget" ||
+       (!covered && !bounded_search_accepted(s, std::string(strategy))));
   o.verdict = !o.met ? Verdict::NotMet : incomplete ? Verdict::Inconclusive : Verdict::Met;
 }
 
@@ -119,6 +123,9 @@ std::string verdict_text(const CheckOutcome& o) {
       return "NOT met";
     case Verdict::Inconclusive:
       if (o.stop == "interrupted") return "INCONCLUSIVE: interrupted";
+      if (o.stop == "memory-budget")
+        return "INCONCLUSIVE: memory budget (a work unit's visited set needed more than "
+               "--memory allows; raise it)";
       if (o.stop == "exhausted")
         return "INCONCLUSIVE: " + o.strategy + " covered only " + o.coverage +
                ", and the scenario asks for an exhaustive search";
@@ -166,32 +173,57 @@ std::string waste_line(const CheckOutcome& o) {
                      per_queue, o.stop == "exhausted" ? "" : " over the executions explored");
 }
 
+SplitSearch split_search(const Scenario& s, const std::string& strategy) {
+  const StrategyInfo* info = find_strategy(strategy.empty() ? s.strategy : strategy);
+  if (info == nullptr) throw ScenarioError(strategy_error(strategy));
+  SplitSearch search;
+  search.make_program = [s] { return find_model(s.model)->make(s.variant, s.params); };
+  search.strategy = info;
+  search.options = strategy_options(s);
+  search.limits = search_limits(s);
+  search.limits.cancel = interrupt_flag();  // set only when the command installed the handlers
+  search.keep_worst_waste = s.max_wasted.has_value() || !s.max_wasted_by_queue.empty();
+  return search;
+}
+
+std::uint64_t default_memory_budget() {
+  const long pages = sysconf(_SC_PHYS_PAGES);
+  const long page = sysconf(_SC_PAGE_SIZE);
+  if (pages <= 0 || page <= 0) return 1ULL << 30;
+  return static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page) / 2;
+}
+
+void finish_outcome(const Scenario& s, const SplitSearch& search, Program& program,
+                    CheckOutcome& o) {
+  o.strategy = std::string(search.strategy->name);
+  decide(s, search.strategy->name, program, o);
+  minimise_failure(s, program, search.limits, o);
+  if (o.result.failure) o.trace = format_trace(*o.result.failure, {s.name, shown_path(s)});
+}
+
 CheckOutcome check_scenario(const Scenario& given, const std::string& strategy,
-                            const ProgressFn& progress) {
+                            const RunOptions& run, const ProgressFn& progress) {
   // What wakecheck::main refuses at startup, the direct API refuses at first use.
   if (const std::string problem = registry_problem(); !problem.empty())
     throw ScenarioError("bad model registration: " + problem);
   Scenario s = given;
   validate_scenario(s);
-  const StrategyInfo* info = find_strategy(strategy.empty() ? s.strategy : strategy);
-  if (info == nullptr) throw ScenarioError(strategy_error(strategy));
-  auto program = find_model(s.model)->make(s.variant, s.params);
+  const SplitSearch search = split_search(s, strategy);
+  auto program = search.make_program();
   CheckOutcome o;
   o.wait_queues = wait_queues_of(*program);
   check_queue_bounds(s, o.wait_queues);  // before any search
-  auto scheduler = info->make(strategy_options(s));
+  RunOptions options = run;
+  if (options.memory == 0) options.memory = default_memory_budget();
   const auto start = std::chrono::steady_clock::now();
-  SearchLimits limits = search_limits(s);
-  limits.cancel = interrupt_flag();  // set only when the command installed the handlers
-  limits.progress = progress;
-  o.result = explore(*program, *scheduler, limits);
-  limits.progress = nullptr;
+  SplitSearch search_with_progress = search;
+  search_with_progress.limits.progress = progress;
+  const WorkPlan plan(search_with_progress, *program);
+  Combined c = search_all(plan, search_with_progress, options, *program);
   o.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  o.coverage = scheduler->coverage();
-  o.strategy = std::string(info->name);
-  decide(s, info->name, *program, o);
-  minimise_failure(s, *program, limits, o);
-  if (o.result.failure) o.trace = format_trace(*o.result.failure, {s.name, shown_path(s)});
+  o.result = std::move(c.result);
+  o.coverage = std::move(c.coverage);
+  finish_outcome(s, search, *program, o);
   return o;
 }
 
@@ -199,8 +231,31 @@ CheckOutcome check_scenario_file(const std::string& path) {
   return check_scenario(load_scenario(path));
 }
 
+int report_outcome(const Console& io, const Scenario& s, const CheckOutcome& o,
+                   const std::string& strategy, const std::string& dir, bool verbose) {
+  // A long trace is summarised here; trace.txt always has it whole.
+  print_outcome(io, s, o,
+                verbose || !o.result.failure
+                    ? o.trace
+                    : format_trace_summary(*o.result.failure, {s.name, shown_path(s)},
+                                           (fs::path(dir) / "trace.txt").string()));
+  try {
+    const auto written = write_artifacts(s, o, strategy, dir);
+    fmt::print(io.out, "wrote {}\n", fmt::join(written, ", "));
+  } catch (const std::exception& e) {
+    fmt::print(io.err, "wakecheck: {}\n", e.what());
+    return kExitBadInput;
+  }
+  if (o.result.failure)
+    fmt::print(io.out, "replay: {} replay {}\n", io.program,
+               (fs::path(dir) / (stem_of(s.path) + ".schedule")).string());
+  if (o.stop == "interrupted") return kExitInterrupted;
+  return o.verdict == Verdict::Met ? kExitMet : kExitNotMet;
+}
+
 int run_command(const Console& io, const std::string& scenario_path, const std::string& strategy,
-                const std::string& out_dir, const MinimiseFlags& minimise, bool verbose) {
+                const std::string& out_dir, const MinimiseFlags& minimise, const RunOptions& run,
+                bool verbose) {
   Scenario s;
   try {
     s = load_scenario(scenario_path);
@@ -218,29 +273,12 @@ int run_command(const Console& io, const std::string& scenario_path, const std::
   try {
     prepare_out_dir(dir);  // before the search, not after it
     ProgressDisplay display(io.err, io.progress, stem_of(s.path), s.max_executions);
-    o = check_scenario(s, strategy, display.callback());
+    o = check_scenario(s, strategy, run, display.callback());
   } catch (const std::runtime_error& e) {  // ScenarioError, FileError
     fmt::print(io.err, "wakecheck: {}\n", e.what());
     return kExitBadInput;
   }
-  // A long trace is summarised here; trace.txt always has it whole.
-  print_outcome(io, s, o,
-                verbose || !o.result.failure
-                    ? o.trace
-                    : format_trace_summary(*o.result.failure, {s.name, shown_path(s)},
-                                           (fs::path(dir) / "trace.txt").string()));
-  try {
-    const auto written = write_artifacts(s, o, strategy.empty() ? s.strategy : strategy, dir);
-    fmt::print(io.out, "wrote {}\n", fmt::join(written, ", "));
-  } catch (const std::exception& e) {
-    fmt::print(io.err, "wakecheck: {}\n", e.what());
-    return kExitBadInput;
-  }
-  if (o.result.failure)
-    fmt::print(io.out, "replay: {} replay {}\n", io.program,
-               (fs::path(dir) / (stem_of(s.path) + ".schedule")).string());
-  if (o.stop == "interrupted") return kExitInterrupted;
-  return o.verdict == Verdict::Met ? kExitMet : kExitNotMet;
+  return report_outcome(io, s, o, strategy.empty() ? s.strategy : strategy, dir, verbose);
 }
 
 }  // namespace wakecheck

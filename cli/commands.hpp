@@ -10,6 +10,7 @@
 
 #include "checker/explorer.hpp"
 #include "checker/minimise.hpp"
+#include "checker/parallel.hpp"
 #include "cli/progress.hpp"
 #include "cli/verdict.hpp"
 #include "scenarios/scenario.hpp"
@@ -19,6 +20,9 @@ namespace wakecheck {
 inline constexpr int kExitMet = 0;
 inline constexpr int kExitNotMet = 1;
 inline constexpr int kExitBadInput = 2;
+
+// The tool's version, as --version, report files and shard result files say it.
+inline constexpr const char* kWakecheckVersion = "0.1";
 
 // What one scenario's search found.
 struct CheckOutcome {
@@ -64,9 +68,20 @@ std::string verdict_text(const CheckOutcome& o);
 // empty). An in-code Scenario is validated first (validate_scenario); a bad
 // one throws ScenarioError, and so does a bad registration (registry_problem()).
 // Scenario::path may be empty: traces then say "in code".
-// `progress` (may be empty) is called between the search's executions.
+// `run`: --jobs and --memory (checker/parallel.hpp); a memory of 0 means
+// default_memory_budget(). The outcome is the same for every number of jobs.
 CheckOutcome check_scenario(const Scenario& s, const std::string& strategy = "",
-                            const ProgressFn& progress = nullptr);
+                            const RunOptions& run = {}, const ProgressFn& progress = nullptr);
+// The visited sets' budget when --memory is not given: half the machine's memory.
+std::uint64_t default_memory_budget();
+// What a scenario's search runs, for the parallel engine; throws ScenarioError
+// for an unknown strategy.
+SplitSearch split_search(const Scenario& s, const std::string& strategy);
+// Fills in the verdict, the strategy's name and the trace once o.result and
+// o.coverage hold the search's result (run, check and merge share it).
+// Minimises a finding's counterexample (checker/minimise.hpp) as run does.
+void finish_outcome(const Scenario& s, const SplitSearch& search, Program& program,
+                    CheckOutcome& o);
 // Loads the file and runs it; bad input throws ScenarioError.
 CheckOutcome check_scenario_file(const std::string& path);
 
@@ -77,11 +92,23 @@ struct Console {
   ProgressMode progress = ProgressMode::off;  // a long search's progress on `err`
 };
 
-// `verbose`: print the whole trace, however long (else a trace of more than
-// kLongTrace operations is summarised on stdout; trace.txt has it whole).
+// Prints an outcome as `run` does, writes its artifacts into `dir`, and
+// returns the exit code. `verbose`: print the whole trace, however long (else
+// a trace of more than kLongTrace operations is summarised on stdout;
+// trace.txt has it whole).
+int report_outcome(const Console& io, const Scenario& s, const CheckOutcome& o,
+                   const std::string& strategy, const std::string& dir, bool verbose = false);
+
 int run_command(const Console& io, const std::string& scenario_path, const std::string& strategy,
                 const std::string& out_dir, const MinimiseFlags& minimise = {},
-                bool verbose = false);
+                const RunOptions& run = {}, bool verbose = false);
+// run --shard I/N: runs the shard's work units and writes their result file
+// (cli/shard.hpp) into `out_dir`.
+int shard_command(const Console& io, const std::string& scenario_path, const std::string& strategy,
+                  const std::string& out_dir, const RunOptions& run);
+// Combines shard result files into one verdict, as `run` prints it.
+int merge_command(const Console& io, const std::vector<std::string>& files,
+                  const std::string& out_dir);
 int replay_command(const Console& io, const std::string& schedule_path, const std::string& out_dir,
                    bool verbose = false);
 // check's outputs beyond the rows (each "" when not asked for).
@@ -90,6 +117,7 @@ struct CheckOptions {
   std::string junit;  // --junit FILE: JUnit XML
   std::string out;    // --out DIR: each failing row's artifacts in DIR/<scenario>/
   MinimiseFlags minimise;
+  RunOptions run;  // --jobs, --memory
 };
 int check_command(const Console& io, const std::vector<std::string>& paths,
                   const CheckOptions& options = {});

@@ -198,6 +198,7 @@ std::string stop_reason(const SearchResult& r) {
   if (r.failure && r.failure->finding.kind == FindingKind::StepBound) return "step-bound";
   if (r.failure) return "finding";
   if (!r.problem.empty()) return "problem";
+  if (r.memory != MemoryVerdict::ok) return "memory-budget";
   return r.stats.exhausted ? "exhausted" : "max-executions";
 }
 

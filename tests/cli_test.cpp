@@ -288,7 +288,7 @@ TEST(CliLongTrace, ALongTraceIsSummarisedOnStdoutAndWholeInTheFile) {
   STRCMP_CONTAINS(last.c_str(), shown.c_str());
 
   Streams v;
-  LONGS_EQUAL(kExitNotMet, run_command(v.io, path, "", out.string(), {}, true));
+  LONGS_EQUAL(kExitNotMet, run_command(v.io, path, "", out.string(), {}, {}, true));
   STRCMP_CONTAINS(trace.c_str(), v.out.str().c_str());
 }
 

@@ -146,7 +146,9 @@ TEST(Progress, ADfsEstimateGrowsToTheWholeTree) {
     last = p.scheduler->covered();
     CHECK(p.depth > 0);
   };
-  const CheckOutcome o = check_scenario(s, "", record);
+  RunOptions one_job;
+  one_job.jobs = 1;  // one search: its own scheduler reports
+  const CheckOutcome o = check_scenario(s, "", one_job, record);
   CHECK(o.result.stats.exhausted);
   LONGS_EQUAL(o.result.stats.executions, calls);
   CHECK(grows);
@@ -157,7 +159,9 @@ TEST(Progress, TheResultsDoNotDependOnIt) {
   for (const char* path : {"scenarios/boundedq/nowake_w5.toml", "scenarios/boundedq/ok_w1.toml"}) {
     const Scenario s = load_scenario(path);
     const CheckOutcome quiet = check_scenario(s);
-    const CheckOutcome watched = check_scenario(s, "", [](const SearchProgress& p) {
+    RunOptions one_job;
+    one_job.jobs = 1;
+    const CheckOutcome watched = check_scenario(s, "", one_job, [](const SearchProgress& p) {
       (void)p.scheduler->states();
       (void)p.scheduler->covered();
     });
