@@ -53,6 +53,7 @@ SearchResult explore(Program& program, Scheduler& scheduler, const SearchLimits&
   ex.set_choices(limits.choices);
   ex.set_abstraction(limits.abstraction);
   ex.set_reduction(limits.reduction);
+  ex.set_fair_locks(limits.fair_spinlocks);
   while (result.stats.executions < limits.max_executions) {
     if (limits.cancel != nullptr && *limits.cancel != 0) {
       result.interrupted = true;

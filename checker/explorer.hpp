@@ -44,6 +44,10 @@ struct SearchLimits {
   // Lipton reduction (Execution::set_reduction). Off: every step of every
   // task is a scheduling point; the differential tests' reference.
   bool reduction = true;
+  // Spinlocks are FIFO ticket locks, as Linux's (Execution::set_fair_locks).
+  // Off (the default): a released spinlock goes to any waiter, a superset of
+  // the fair orders with fewer steps (scenario key [search] fair_spinlocks).
+  bool fair_spinlocks = false;
   ChoiceFamilies choices = {};  // timers, signals, spurious wakeups the environment may use
   // false: go on after an execution with a finding (SearchResult::failure still
   // holds the first one), so the search visits every execution it would visit

@@ -28,12 +28,13 @@ constexpr std::int64_t kMaxInt = std::numeric_limits<std::int64_t>::max();
 // keys are the parameters of the model the file names (scenarios/workload.hpp).
 constexpr std::array<std::string_view, 4> kScenarioKeys = {"name", "description", "model",
                                                            "variant"};
-constexpr std::array<std::string_view, 12> kSearchKeys = {"strategy",         "max_executions",
+constexpr std::array<std::string_view, 13> kSearchKeys = {"strategy",         "max_executions",
                                                           "max_steps",        "seed",
                                                           "state_caching",    "bound",
                                                           "pct_depth",        "timeouts",
                                                           "signals",          "spurious_wakeups",
-                                                          "kmalloc_failures", "minimise_budget"};
+                                                          "kmalloc_failures", "minimise_budget",
+                                                          "fair_spinlocks"};
 constexpr std::array<std::string_view, 4> kExpectKeys = {
     "finding", "max_wasted_wakeups", "max_wasted_wakeups_by_queue", "exhaustive"};
 constexpr std::int64_t kMaxWasted = std::numeric_limits<std::uint32_t>::max();
@@ -205,6 +206,8 @@ void read_search(const Section& s, Scenario& scenario, Issues& issues) {
   if (auto b =
           read_bool(find_value(s, "kmalloc_failures", false, issues), "kmalloc_failures", issues))
     scenario.choices.failures = *b;
+  if (auto b = read_bool(find_value(s, "fair_spinlocks", false, issues), "fair_spinlocks", issues))
+    scenario.fair_spinlocks = *b;
   if (auto n = read_integer(find_value(s, "minimise_budget", false, issues), "minimise_budget", 0,
                             kMaxInt, issues))
     scenario.minimise_budget = static_cast<std::uint64_t>(*n);
@@ -281,6 +284,7 @@ SearchLimits search_limits(const Scenario& s) {
   limits.max_executions = s.max_executions;
   limits.max_steps = s.max_steps;
   limits.choices = s.choices;
+  limits.fair_spinlocks = s.fair_spinlocks;
   return limits;
 }
 

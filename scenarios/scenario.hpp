@@ -55,6 +55,9 @@ struct Scenario {
   // [search] timeouts, signals (default true), spurious_wakeups (default false):
   // the environment's choices a search may explore.
   ChoiceFamilies choices;
+  // [search] fair_spinlocks (default false): spinlocks are FIFO ticket locks,
+  // as Linux's (SearchLimits::fair_spinlocks); off, a release lets any waiter in.
+  bool fair_spinlocks = false;
   // [search] minimise_budget: executions to spend shortening a counterexample
   // (checker/minimise.hpp); 0 reports the search's own. --minimise-budget and
   // --no-minimise override it.
