@@ -286,6 +286,7 @@ WakeEvent Execution::sleep(SourceLoc loc, unsigned events) {
   Task& t = tasks_[current_];
   t.status = TaskStatus::Sleeping;
   t.events = events;
+  offered_ |= events;
   if (events != 0) ++event_sleepers_;
   t.woke_by = WakeEvent::None;
   retally_task(current_);
@@ -324,6 +325,7 @@ bool Execution::step_or_fail(OpKind kind, ObjectId obj, Access access, const cha
   }
   tasks_[current_].fallible = true;
   ++fallible_;
+  offered_ |= 1u << static_cast<unsigned>(WakeEvent::Fail);
   OpRecord op = step(kind, obj, access, label, loc);
   Task& t = tasks_[current_];
   t.fallible = false;
@@ -595,6 +597,7 @@ void Execution::reset() {
   previous_ = kNoTask;
   event_sleepers_ = 0;
   fallible_ = 0;
+  offered_ = 0;
   cut_ = false;
   quiescent_ = false;
   current_ = kNoTask;

@@ -199,6 +199,9 @@ class Execution {
   bool admits_guests(TaskId host) const { return !tasks_[host].closed; }
   // Which choice families the environment may use (SearchLimits::choices).
   const ChoiceFamilies& choices() const { return choices_; }
+  // Bits of the WakeEvents this execution offered somewhere (a sleep one may
+  // end, a step that may fail): a family never offered changes nothing.
+  unsigned offered_events() const { return offered_; }
   void set_choices(const ChoiceFamilies& c) { choices_ = c; }
   // The model woke `task` (its state matched): a happens-before edge from the
   // current task, and a sleeping task becomes runnable; false if it was not asleep.
@@ -361,6 +364,7 @@ class Execution {
   TaskId previous_ = kNoTask;         // the task that took the last scheduling point
   std::uint32_t event_sleepers_ = 0;  // sleeping tasks whose sleep an event may end
   std::uint32_t fallible_ = 0;        // tasks stopped at a step_or_fail()
+  unsigned offered_ = 0;              // offered_events()
   Fingerprint fingerprint_;
   Finding finding_;
   std::uint32_t steps_ = 0;

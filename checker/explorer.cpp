@@ -67,6 +67,7 @@ SearchResult explore(Program& program, Scheduler& scheduler, const SearchLimits&
     result.stats.steps += ex.steps();
     if (ex.cut()) ++result.stats.cut;
     tally_waste(ex, result);
+    result.offered_events |= ex.offered_events();
     if (ex.finding() && scheduler.problem().empty() && !result.failure)
       result.failure = ex.snapshot();
     if (observer) observer(ex);

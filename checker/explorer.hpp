@@ -80,6 +80,8 @@ struct SearchResult {
   std::vector<std::uint32_t> max_wasted_by_object;
   // Per object, the first execution that reached max_wasted_by_object (none while 0).
   std::vector<std::optional<ExecutionRecord>> worst_waste_by_object;
+  // Bits of the WakeEvents some execution offered (Execution::offered_events).
+  unsigned offered_events = 0;
   std::string problem;       // the scheduler stopped: divergence, nondeterminism
   bool interrupted = false;  // SearchLimits::cancel stopped it
 };

@@ -164,6 +164,23 @@ std::string waste_line(const CheckOutcome& o) {
                      per_queue, o.stop == "exhausted" ? "" : " over the executions explored");
 }
 
+std::vector<std::string> unused_family_warnings(const Scenario& s, const SearchResult& r) {
+  // Indexed by WakeEvent: what the model would have to do for the family to act.
+  static constexpr const char* kNeeds[] = {"", "sleep with a timeout", "sleep interruptibly",
+                                           "sleep", "make an allocation that may fail"};
+  std::vector<std::string> out;
+  if (r.failure && !r.stats.exhausted) return out;
+  for (const Scenario::FamilyKey& f : s.families_on) {
+    const auto e = static_cast<unsigned>(f.event);
+    if (r.offered_events & (1u << e)) continue;
+    out.push_back(fmt::format(
+        "{}warning: {} = true, but model {} did not {} in any of the {} executions: the choice "
+        "changes nothing",
+        f.where, f.key, s.model, kNeeds[e], r.stats.executions));
+  }
+  return out;
+}
+
 CheckOutcome check_scenario(const Scenario& given, const std::string& strategy,
                             const ProgressFn& progress) {
   // What wakecheck::main refuses at startup, the direct API refuses at first use.
@@ -184,6 +201,7 @@ CheckOutcome check_scenario(const Scenario& given, const std::string& strategy,
   limits.progress = progress;
   o.result = explore(*program, *scheduler, limits);
   limits.progress = nullptr;
+  o.warnings = unused_family_warnings(s, o.result);
   o.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   o.coverage = scheduler->coverage();
   o.strategy = std::string(info->name);
@@ -221,6 +239,7 @@ int run_command(const Console& io, const std::string& scenario_path, const std::
     fmt::print(io.err, "wakecheck: {}\n", e.what());
     return kExitBadInput;
   }
+  for (const std::string& w : o.warnings) fmt::print(io.err, "wakecheck: {}\n", w);
   print_outcome(io, s, o);
   try {
     const auto written = write_artifacts(s, o, strategy.empty() ? s.strategy : strategy, dir);

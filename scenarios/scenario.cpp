@@ -196,16 +196,26 @@ void read_search(const Section& s, Scenario& scenario, Issues& issues) {
     scenario.bound = static_cast<std::uint32_t>(*n);
   if (auto n = read_integer(find_value(s, "pct_depth", false, issues), "pct_depth", 1, 100, issues))
     scenario.pct_depth = static_cast<std::uint32_t>(*n);
-  if (auto b = read_bool(find_value(s, "timeouts", false, issues), "timeouts", issues))
-    scenario.choices.timeouts = *b;
-  if (auto b = read_bool(find_value(s, "signals", false, issues), "signals", issues))
-    scenario.choices.signals = *b;
-  if (auto b =
-          read_bool(find_value(s, "spurious_wakeups", false, issues), "spurious_wakeups", issues))
-    scenario.choices.spurious = *b;
-  if (auto b =
-          read_bool(find_value(s, "kmalloc_failures", false, issues), "kmalloc_failures", issues))
-    scenario.choices.failures = *b;
+  struct Family {
+    const char* key;
+    WakeEvent event;
+    bool ChoiceFamilies::*on;
+  };
+  static constexpr Family kFamilies[] = {
+      {"timeouts", WakeEvent::Timer, &ChoiceFamilies::timeouts},
+      {"signals", WakeEvent::Signal, &ChoiceFamilies::signals},
+      {"spurious_wakeups", WakeEvent::Spurious, &ChoiceFamilies::spurious},
+      {"kmalloc_failures", WakeEvent::Fail, &ChoiceFamilies::failures},
+  };
+  for (const Family& f : kFamilies) {
+    const toml::node* node = find_value(s, f.key, false, issues);
+    const std::optional<bool> b = read_bool(node, f.key, issues);
+    if (!b) continue;
+    scenario.choices.*f.on = *b;
+    if (*b)
+      scenario.families_on.push_back(
+          {f.key, f.event, located(scenario.path, node->source().begin, "")});
+  }
   if (auto b = read_bool(find_value(s, "fair_spinlocks", false, issues), "fair_spinlocks", issues))
     scenario.fair_spinlocks = *b;
   if (auto n = read_integer(find_value(s, "minimise_budget", false, issues), "minimise_budget", 0,
