@@ -103,7 +103,12 @@ class KernelProgram final : public Program {
   using EndFn = std::function<void(World&, Execution&)>;
 
   KernelProgram& task(std::string name, Body body) {
-    tasks_.push_back({std::move(name), std::move(body)});
+    tasks_.push_back({std::move(name), std::move(body), false});
+    return *this;
+  }
+  // A thread made by kthread_create(): it sleeps until a wake_up_process().
+  KernelProgram& created_task(std::string name, Body body) {
+    tasks_.push_back({std::move(name), std::move(body), true});
     return *this;
   }
   // What work remains for a task asleep at the end ("" when none: the engine
@@ -124,9 +129,10 @@ class KernelProgram final : public Program {
     for (std::size_t i = 0; i < tasks_.size(); ++i) {
       const Body* body = &tasks_[i].body;
       World* w = world.get();
-      world->task.push_back(
-          world->k.kthread_run(tasks_[i].name, static_cast<std::uint32_t>(i),
-                               [body, w](task_struct* current) { return (*body)(*w, current); }));
+      auto fn = [body, w](task_struct* current) { return (*body)(*w, current); };
+      const auto group = static_cast<std::uint32_t>(i);
+      world->task.push_back(tasks_[i].created ? world->k.kthread_create(tasks_[i].name, group, fn)
+                                              : world->k.kthread_run(tasks_[i].name, group, fn));
     }
   }
 
@@ -154,6 +160,7 @@ class KernelProgram final : public Program {
   struct Spec {
     std::string name;
     Body body;
+    bool created;  // kthread_create(), not kthread_run()
   };
   std::vector<Spec> tasks_;
   WorkFn work_;

@@ -24,7 +24,8 @@ void rehash_task(task_struct* p) {
       p->obj, p->state | std::uint64_t{p->sigpending} << 12 | std::uint64_t{p->sigkill} << 13 |
                   std::uint64_t{p->should_stop} << 14 | std::uint64_t{p->notify_signal} << 15 |
                   std::uint64_t{p->signals_left} << 16 | std::uint64_t{p->spurious_left} << 24 |
-                  woken_from << 32);
+                  woken_from << 32 | std::uint64_t{p->should_park} << 62 |
+                  std::uint64_t{p->park_done} << 63);
 }
 
 void set_state(task_struct* p, unsigned state) {
@@ -108,6 +109,8 @@ const char* set_state_label(bool plain, unsigned state) {
                    : "set_current_state(TASK_UNINTERRUPTIBLE)";
     case TASK_KILLABLE:
       return plain ? "__set_current_state(TASK_KILLABLE)" : "set_current_state(TASK_KILLABLE)";
+    case TASK_PARKED:
+      return plain ? "__set_current_state(TASK_PARKED)" : "set_special_state(TASK_PARKED)";
     default:
       return plain ? "__set_current_state(?)" : "set_current_state(?)";
   }
@@ -123,6 +126,8 @@ const char* task_state_name(unsigned state) {
       return "TASK_UNINTERRUPTIBLE";
     case TASK_KILLABLE:
       return "TASK_KILLABLE";
+    case TASK_PARKED:
+      return "TASK_PARKED";
     default:
       return "TASK_?";
   }
@@ -130,16 +135,29 @@ const char* task_state_name(unsigned state) {
 
 task_struct* kernel::kthread_run(std::string name, std::uint32_t group,
                                  std::function<int(task_struct*)> fn) {
+  return spawn_kthread(std::move(name), group, std::move(fn), false);
+}
+
+task_struct* kernel::kthread_create(std::string name, std::uint32_t group,
+                                    std::function<int(task_struct*)> fn) {
+  return spawn_kthread(std::move(name), group, std::move(fn), true);
+}
+
+task_struct* kernel::spawn_kthread(std::string name, std::uint32_t group,
+                                   std::function<int(task_struct*)> fn, bool created) {
   auto p = std::make_unique<task_struct>();
   p->k = this;
   p->queued_on.reserve(4);
   p->obj = ex_->add_object(ObjectKind::Task, name);
   ex_->set_describe(p->obj, describe_task, p.get());
   task_struct* raw = p.get();
+  // kthread(): the new thread sets TASK_UNINTERRUPTIBLE before it completes
+  // kthread_create()'s `done`, so whoever gets the task_struct finds it so.
+  if (created) set_state(raw, TASK_UNINTERRUPTIBLE);
   p->pid = ex_->spawn(
       std::move(name), group,
-      [raw, f = std::move(fn)] {
-        const int ret = f(raw);
+      [raw, created, f = std::move(fn)] {
+        const int ret = created ? kthread_first_run(raw, f) : f(raw);
         if (mark_dangling_entries(raw)) raw->k->ex().fail(exit_while_queued(raw->k->ex(), raw));
         kthread_exited(raw, ret);
         return ret;
@@ -259,6 +277,12 @@ void flush_signals(task_struct* p) {
   rehash_task(p);
 }
 
+void kthread_set_park(task_struct* p, bool should_park, bool park_done) {
+  p->should_park = should_park;
+  p->park_done = park_done;
+  rehash_task(p);
+}
+
 void kthread_set_should_stop(task_struct* p) {
   p->should_stop = true;
   p->notify_signal = true;
@@ -310,6 +334,14 @@ int wake_up_process(task_struct* p, SourceLoc loc) {
   Execution& ex = p->k->ex();
   OpRecord op = ex.step(OpKind::WakeUp, p->obj, Access::ReadWrite, "wake_up_process", loc);
   const int woke = try_to_wake_up(p, TASK_NORMAL, loc);
+  op.result(woke);
+  return woke;
+}
+
+int wake_up_state(task_struct* p, unsigned state, SourceLoc loc) {
+  Execution& ex = p->k->ex();
+  OpRecord op = ex.step(OpKind::WakeUp, p->obj, Access::ReadWrite, "wake_up_state", loc);
+  const int woke = try_to_wake_up(p, state, loc);
   op.result(woke);
   return woke;
 }
