@@ -429,6 +429,10 @@ Finding lost_wakeup(const Execution& ex, TaskId sleeper, ObjectId wq, const std:
   return f;
 }
 
+Finding finding_here(const Execution& ex, FindingKind kind, TaskId task, ObjectId obj) {
+  return Finding{kind, task, obj, static_cast<std::uint32_t>(ex.trace().size()), "", ""};
+}
+
 Finding stuck(const Execution& ex) {
   Finding f{FindingKind::Deadlock, kNoTask, kNoObject, 0, "", ""};
   TaskId asleep = kNoTask;  // named when no task waits for a lock

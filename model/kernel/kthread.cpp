@@ -14,12 +14,7 @@ namespace {
 [[noreturn]] void stop_of_itself(task_struct* current, SourceLoc loc) {
   Execution& ex = current->k->ex();
   ex.record(OpKind::Note, current->obj, Access::None, "kthread_stop(current)", loc);
-  Finding f{FindingKind::Deadlock,
-            current->pid,
-            current->obj,
-            static_cast<std::uint32_t>(ex.trace().size()),
-            "",
-            ""};
+  Finding f = finding_here(ex, FindingKind::Deadlock, current->pid, current->obj);
   f.summary = fmt::format("{} calls kthread_stop() on itself: it waits for its own exit",
                           ex.task_name(current->pid));
   f.explanation =

@@ -48,8 +48,7 @@ ObjectId held_spinlock(const Execution& ex, TaskId t) {
 // the kernel's own words for it.
 Finding atomic_context(const Execution& ex, TaskId t, ObjectId lock, const std::string& what,
                        const char* bug) {
-  Finding f{
-      FindingKind::SleepInAtomic, t, lock, static_cast<std::uint32_t>(ex.trace().size()), "", ""};
+  Finding f = finding_here(ex, FindingKind::SleepInAtomic, t, lock);
   const TraceEntry& taken = ex.trace()[ex.lock_taken_at(lock) - 1];
   f.summary = fmt::format("{} {} while holding spinlock {} ({})", ex.task_name(t), what,
                           ex.object_name(lock), bug);
@@ -65,12 +64,7 @@ Finding atomic_context(const Execution& ex, TaskId t, ObjectId lock, const std::
 // CPU and stack, with nothing to switch back to.
 Finding in_interrupt_finding(const Execution& ex, const task_struct* current,
                              const std::string& what) {
-  Finding f{FindingKind::SleepInAtomic,
-            current->pid,
-            current->obj,
-            static_cast<std::uint32_t>(ex.trace().size()),
-            "",
-            ""};
+  Finding f = finding_here(ex, FindingKind::SleepInAtomic, current->pid, current->obj);
   f.summary =
       fmt::format("interrupt handler {} {} in interrupt context", ex.task_name(current->pid), what);
   f.explanation = fmt::format(
@@ -84,8 +78,7 @@ Finding in_interrupt_finding(const Execution& ex, const task_struct* current,
 // pointer into a dead frame, and the next wake_up walks it.
 Finding exit_while_queued(const Execution& ex, const task_struct* p) {
   const ObjectId wq = p->queued_on.front()->id;
-  Finding f{
-      FindingKind::Invariant, p->pid, wq, static_cast<std::uint32_t>(ex.trace().size()), "", ""};
+  Finding f = finding_here(ex, FindingKind::Invariant, p->pid, wq);
   f.summary = fmt::format("{} returns while its wait_queue_entry is still queued on {}",
                           ex.task_name(p->pid), ex.object_name(wq));
   f.explanation =
