@@ -210,9 +210,13 @@ std::string what_the_wake_did(const Execution& ex, std::size_t wake, TaskId slee
                                                 ex.task_name(sleeper), miss));
 }
 
+// Held by another task. A fair lock handed to t is t's (t runs on), and one
+// t has yet to take a ticket for does not stop it (it queues).
 bool blocked_on_lock(const Execution& ex, TaskId t) {
-  return ex.status(t) == TaskStatus::Runnable && ex.pending(t) == OpKind::LockAcquire &&
-         ex.owner(ex.pending_object(t)) != kNoTask;
+  if (ex.status(t) != TaskStatus::Runnable || ex.pending(t) != OpKind::LockAcquire) return false;
+  const ObjectId l = ex.pending_object(t);
+  const TaskId owner = ex.owner(l);
+  return owner != kNoTask && owner != t && (!ex.fair(l) || ex.spinning(t));
 }
 
 // Follows "t waits for a lock held by u" from f.task. A cycle through two
@@ -429,6 +433,10 @@ Finding lost_wakeup(const Execution& ex, TaskId sleeper, ObjectId wq, const std:
   return f;
 }
 
+Finding finding_here(const Execution& ex, FindingKind kind, TaskId task, ObjectId obj) {
+  return Finding{kind, task, obj, static_cast<std::uint32_t>(ex.trace().size()), "", ""};
+}
+
 Finding stuck(const Execution& ex) {
   Finding f{FindingKind::Deadlock, kNoTask, kNoObject, 0, "", ""};
   TaskId asleep = kNoTask;  // named when no task waits for a lock
@@ -450,6 +458,25 @@ Finding stuck(const Execution& ex) {
   }
   f.summary = f.task != kNoTask ? "tasks wait for locks that are never released"
                                 : "every remaining task sleeps and nobody is left to wake it";
+  // A fair lock handed to a task while its interrupt handler spins for it.
+  for (TaskId t = 0; t < ex.task_count(); ++t) {
+    const TaskId host = ex.host(t);
+    if (!blocked_on_lock(ex, t) || host == kNoTask || ex.owner(ex.pending_object(t)) != host)
+      continue;
+    const ObjectId l = ex.pending_object(t);
+    f.task = t;
+    f.object = l;
+    f.summary = fmt::format(
+        "interrupt handler {} spins for {}, handed to {}, the task it interrupted: same-CPU "
+        "deadlock",
+        ex.task_name(t), ex.object_name(l), ex.task_name(host));
+    f.explanation = waits + fmt::format(
+                                "  {} was spinning for {} with interrupts enabled; the release "
+                                "handed it to {} (first in the queue), which cannot run until "
+                                "its handler returns.\n",
+                                ex.task_name(host), ex.object_name(l), ex.task_name(host));
+    return f;
+  }
   if (f.task == kNoTask) f.task = asleep, f.object = asleep_on;
   f.explanation = waits;
   if (f.task != kNoTask && blocked_on_lock(ex, f.task)) explain_lock_cycle(ex, f);
@@ -464,6 +491,16 @@ void describe_runnable(const Execution& ex, TaskId t, std::string& out) {
   const ObjectId l = ex.pending_object(t);
   if (blocked_on_lock(ex, t)) {
     out += fmt::format("waiting for {}, held by {}", ex.object_name(l), ex.task_name(ex.owner(l)));
+    return;
+  }
+  if (ex.pending(t) == OpKind::LockAcquire && ex.owner(l) == t) {
+    out += fmt::format("runnable, {} was handed to it at {}", ex.object_name(l),
+                       where(ex.pending_loc(t)));
+    return;
+  }
+  if (ex.pending(t) == OpKind::LockAcquire && ex.owner(l) != kNoTask) {
+    out += fmt::format("runnable, next queues for {} (held by {}) at {}", ex.object_name(l),
+                       ex.task_name(ex.owner(l)), where(ex.pending_loc(t)));
     return;
   }
   if (ex.pending(t) == OpKind::LockAcquire) {

@@ -12,6 +12,10 @@ namespace wakecheck {
 
 class Execution;
 
+// A finding of `kind` about `task` and `obj`, showing at the trace's last
+// entry so far (the operation being performed); the caller writes its
+// summary and explanation.
+Finding finding_here(const Execution& ex, FindingKind kind, TaskId task, ObjectId obj);
 Finding leaked_lock(const Execution& ex, TaskId task, ObjectId lock);
 Finding recursive_lock(const Execution& ex, TaskId task, ObjectId lock);
 Finding bad_unlock(const Execution& ex, TaskId task, ObjectId lock);

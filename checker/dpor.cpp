@@ -260,7 +260,8 @@ void DporScheduler::pending_acquisitions() {
   for (TaskId t = 0; t < ex.task_count(); ++t) {
     if (ex.status(t) != TaskStatus::Runnable || ex.pending(t) != OpKind::LockAcquire) continue;
     const ObjectId lock = ex.pending_object(t);
-    if (ex.owner(lock) == t) continue;
+    // A fair lock's acquisition never waits (its ticket is an event like any).
+    if (ex.owner(lock) == t || ex.fair(lock)) continue;
     const std::uint32_t i = graph_.last_acquire(lock);
     if (i == kNoEvent || graph_[i].task == t) continue;
     const std::uint32_t prev = graph_.last_of(t);

@@ -10,8 +10,11 @@
 namespace wakecheck {
 
 enum class OpKind : std::uint8_t {
-  TaskExit,      // a: the task's return value
-  LockAcquire,   // object: lock. Scheduling point; enabled only while the lock is free
+  TaskExit,  // a: the task's return value
+  // object: lock. Scheduling point; enabled only while the lock is free, except
+  // for a fair lock: a: kLockQueued, it was held and the task took a ticket
+  // (then waits in its queue); kLockHandedOff, the release handed it over.
+  LockAcquire,
   LockRelease,   // object: lock
   LockTry,       // object: lock. Scheduling point, always enabled. a: 1 if it took the lock
   Read,          // plain shared data, not a scheduling point. a: value read
@@ -42,6 +45,10 @@ enum class OpKind : std::uint8_t {
   GuestLeave,
   Note,  // a model's remark in the trace (label says it), not an operation
 };
+
+// A LockAcquire's result (entry.a) on a fair lock; 0: it took a free lock.
+inline constexpr std::int64_t kLockQueued = 1;
+inline constexpr std::int64_t kLockHandedOff = 2;
 
 // What an operation does to its object; kept on every record for the coming
 // partial-order reduction and race detection.

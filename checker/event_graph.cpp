@@ -30,6 +30,17 @@ bool environment_wake(const std::vector<TraceEntry>& trace, std::size_t k) {
   return next.scheduling_point && next.kind == OpKind::Resume && next.task == e.task;
 }
 
+// A blocking acquisition waits for the lock to be free. A fair lock's never
+// does: it takes a free lock at once (a write that acquires, as a trylock
+// does) or a ticket (a write to the lock's queue); the task the release
+// handed the lock to then runs on, and that waited for the release.
+AccessMode acquisition(const Execution& ex, const TraceEntry& e) {
+  if (!ex.fair(e.object)) return AccessMode::Acquire;
+  if (e.a == kLockQueued) return AccessMode::Write;
+  if (e.a == kLockHandedOff) return AccessMode::Await;
+  return AccessMode::TryAcquire;
+}
+
 }  // namespace
 
 bool conflicts(std::span<const ObjectAccess> a, std::span<const ObjectAccess> b) {
@@ -104,7 +115,7 @@ void EventGraph::extend(const Execution& ex, TaskId pick, std::uint32_t node) {
     if (e.kind == OpKind::Resume) {
       add_access(status_object(e.task), AccessMode::Await);  // a wake (or an event) ended its sleep
     } else if (e.kind == OpKind::LockAcquire && e.scheduling_point) {
-      add_access(e.object, AccessMode::Acquire);
+      add_access(e.object, acquisition(ex, e));
     } else if (e.kind == OpKind::LockTry) {
       add_access(e.object, e.a == 1 ? AccessMode::TryAcquire : AccessMode::Read);
     } else if (e.access != Access::None) {

@@ -29,6 +29,7 @@ bool detail_names_task(OpKind kind) {
 }
 constexpr std::uint64_t kSelfObject = 0xfffffffeULL;
 constexpr std::int64_t kSelfTask = -2;
+constexpr std::int64_t kOtherOfGroup = -1000;  // minus the group
 
 // The site of a declare_task_state(): FNV-1a over its file name, then line
 // and column (no addresses: the same site hashes alike in every process).
@@ -65,6 +66,7 @@ ObjectId Execution::add_object(ObjectKind kind, std::string name, std::uint64_t 
   Object& obj = objects_.emplace_back();
   obj.name = std::move(name);
   obj.kind = kind;
+  obj.fifo = fair_locks_ && kind == ObjectKind::Spinlock;
   set_hash(id, hash);  // adds its term (removing the empty one changes nothing)
   return id;
 }
@@ -221,16 +223,48 @@ void Execution::lock(ObjectId l, const char* label, SourceLoc loc) {
     append(OpKind::LockAcquire, l, Access::ReadWrite, label, loc, false);
     fail(recursive_lock(*this, current_, l));
   }
-  step(OpKind::LockAcquire, l, Access::ReadWrite, label, loc);
-  set_owner(l, current_);
+  OpRecord op = step(OpKind::LockAcquire, l, Access::ReadWrite, label, loc);
+  if (objects_[l].owner != kNoTask) {  // a fair lock, held: take a ticket and spin
+    op.result(kLockQueued);
+    enqueue(l, current_);
+    step(OpKind::LockAcquire, l, Access::ReadWrite, label, loc).result(kLockHandedOff);
+  }
+  set_owner(l, current_);  // handed off: it is ours from here (where it was taken)
   if (races_.active()) races_.acquire(current_, l);
 }
 
 void Execution::unlock(ObjectId l, const char* label, SourceLoc loc) {
   step(OpKind::LockRelease, l, Access::ReadWrite, label, loc);
-  if (objects_[l].owner != current_) fail(bad_unlock(*this, current_, l));
+  Object& o = objects_[l];
+  if (o.owner != current_) fail(bad_unlock(*this, current_, l));
   if (races_.active()) races_.release(current_, l);
-  set_owner(l, kNoTask);
+  if (o.waiting == 0) {
+    set_owner(l, kNoTask);
+    return;
+  }
+  // A fair lock hands itself to the first task spinning for it: nobody can
+  // take it in between (its trylock fails, a later ticket queues behind).
+  const TaskId next = rings_[o.ring + o.head];
+  o.head = (o.head + 1) % o.capacity;
+  --o.waiting;
+  tasks_[next].queued = false;
+  set_owner(l, next);
+}
+
+// Takes a ticket: t spins behind the tasks queued before it. The ring is
+// taken at the lock's first contention and kept (rings_ keeps its capacity
+// across executions, so this allocates only in the first ones).
+void Execution::enqueue(ObjectId l, TaskId t) {
+  Object& o = objects_[l];
+  if (o.capacity == 0) {
+    o.ring = static_cast<std::uint32_t>(rings_.size());
+    o.capacity = static_cast<std::uint32_t>(tasks_.size());
+    rings_.resize(rings_.size() + o.capacity, kNoTask);
+  }
+  rings_[o.ring + (o.head + o.waiting) % o.capacity] = t;
+  ++o.waiting;
+  tasks_[t].queued = true;
+  rehash_lock(l);  // the queue is part of the lock's state
 }
 
 bool Execution::try_lock(ObjectId l, const char* label, SourceLoc loc) {
@@ -245,7 +279,16 @@ bool Execution::try_lock(ObjectId l, const char* label, SourceLoc loc) {
 void Execution::set_owner(ObjectId l, TaskId owner) {
   objects_[l].owner = owner;
   objects_[l].taken_at = owner == kNoTask ? 0 : static_cast<std::uint32_t>(trace_.size());
-  set_hash(l, owner == kNoTask ? 0 : std::uint64_t{owner} + 1);
+  rehash_lock(l);
+}
+
+// A lock's state: its owner, then the tasks queued for it in ticket order.
+void Execution::rehash_lock(ObjectId l) {
+  const Object& o = objects_[l];
+  std::uint64_t h = o.owner == kNoTask ? 0 : std::uint64_t{o.owner} + 1;
+  for (std::uint32_t k = 0; k < o.waiting; ++k)
+    h = fold(h, std::uint64_t{rings_[o.ring + (o.head + k) % o.capacity]} + 1);
+  set_hash(l, h);
 }
 
 bool Execution::holds_any(TaskId t, ObjectKind lock_kind) const {
@@ -259,6 +302,7 @@ WakeEvent Execution::sleep(SourceLoc loc, unsigned events) {
   Task& t = tasks_[current_];
   t.status = TaskStatus::Sleeping;
   t.events = events;
+  offered_ |= events;
   if (events != 0) ++event_sleepers_;
   t.woke_by = WakeEvent::None;
   retally_task(current_);
@@ -297,6 +341,7 @@ bool Execution::step_or_fail(OpKind kind, ObjectId obj, Access access, const cha
   }
   tasks_[current_].fallible = true;
   ++fallible_;
+  offered_ |= 1u << static_cast<unsigned>(WakeEvent::Fail);
   OpRecord op = step(kind, obj, access, label, loc);
   Task& t = tasks_[current_];
   t.fallible = false;
@@ -360,7 +405,16 @@ void Execution::fold_history(TaskId t) {
     // (symmetry). Per task a bijection: nothing is lost without symmetry.
     const bool own = e.object != kNoObject && e.object == task.object;
     const std::uint64_t object = own ? kSelfObject : e.object;
-    const std::int64_t b = detail_names_task(e.kind) && e.b == t ? kSelfTask : e.b;
+    std::int64_t b = e.b;
+    if (detail_names_task(e.kind) && e.b == t) b = kSelfTask;
+    // Under symmetry, an interchangeable task named in another's record is
+    // "one of its group": a raw id would not be renamed with the rest of the
+    // state. (The record is the task's view of a wait queue's change; the
+    // queue itself holds who, renamed.)
+    else if (symmetry_active_ && detail_names_task(e.kind) && e.b >= 0 &&
+             static_cast<std::size_t>(e.b) < tasks_.size() &&
+             symmetric_member(static_cast<TaskId>(e.b)))
+      b = kOtherOfGroup - tasks_[static_cast<TaskId>(e.b)].group;
     std::uint64_t h = fold(task.history, static_cast<std::uint64_t>(e.kind) << 32 | object);
     task.history = fold(fold(h, static_cast<std::uint64_t>(e.a)), static_cast<std::uint64_t>(b));
   }
@@ -451,8 +505,7 @@ void Execution::collect_enabled() {
   for (TaskId t = 0; t < tasks_.size(); ++t) {
     const Task& task = tasks_[t];
     if (task.status != TaskStatus::Runnable || task.guest_running != kNoTask) continue;
-    if (task.pending == OpKind::LockAcquire && objects_[task.pending_object].owner != kNoTask)
-      continue;
+    if (task.pending == OpKind::LockAcquire && !may_acquire(t, task)) continue;
     if (task.pending == OpKind::GuestEnter && !host_admits(task.host)) continue;
     enabled_.push_back(t);
   }
@@ -604,6 +657,7 @@ void Execution::reset() {
   trace_.clear();
   decisions_.clear();
   enabled_.clear();
+  rings_.clear();
   races_.stop();  // keeps its buffers for the next execution
   fingerprint_ = {};
   race_term_ = {};
@@ -616,6 +670,7 @@ void Execution::reset() {
   fallible_ = 0;
   progress_ = 0;
   cycles_.clear();
+  offered_ = 0;
   cut_ = false;
   quiescent_ = false;
   current_ = kNoTask;

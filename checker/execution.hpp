@@ -181,11 +181,30 @@ class Execution {
   // still sound (two states share it only if one is a renaming of the other).
   const Fingerprint& canonical_fingerprint();
   static constexpr std::uint32_t kMaxTieRenamings = 24;
-  // Lock objects: acquisition waits while another task holds it.
+  // Lock objects: acquisition waits while another task holds it. A fair lock
+  // (set_fair_locks, spinlocks only) is a ticket lock: a task that finds it
+  // held takes a ticket (a scheduling point of its own, OpRecord result
+  // kLockQueued), spins in a FIFO queue of the lock, and the release hands the
+  // lock to the first in it, who then runs on (result kLockHandedOff). Every
+  // other lock goes to whichever waiter runs first after the release.
   void lock(ObjectId lock, const char* label, SourceLoc loc);
   void unlock(ObjectId lock, const char* label, SourceLoc loc);
   // Takes the lock if it is free; never waits. A scheduling point either way.
+  // A fair lock is never free while tasks queue for it (the release hands it
+  // on), so a trylock fails while any task holds or waits for it.
   bool try_lock(ObjectId lock, const char* label, SourceLoc loc);
+  // Spinlocks created from now on are fair (FIFO ticket locks, as Linux's
+  // are), or, off, go to any waiter. Call before the locks are made.
+  void set_fair_locks(bool on) { fair_locks_ = on; }
+  bool fair(ObjectId lock) const { return objects_[lock].fifo; }
+  // A fair lock's queue: the tasks spinning for it, in ticket order.
+  std::uint32_t lock_waiters(ObjectId lock) const { return objects_[lock].waiting; }
+  TaskId lock_waiter(ObjectId lock, std::uint32_t k) const {
+    const Object& o = objects_[lock];
+    return rings_[o.ring + (o.head + k) % o.capacity];
+  }
+  // The task took a ticket and spins for the lock it stopped at.
+  bool spinning(TaskId t) const { return tasks_[t].queued; }
   // The current task sleeps until wake() or, for each event in `events` (a
   // bit per WakeEvent), until the environment ends its sleep that way; then
   // records its Resume and returns what ended the sleep (None: a wake()).
@@ -216,6 +235,9 @@ class Execution {
   bool admits_guests(TaskId host) const { return !tasks_[host].closed; }
   // Which choice families the environment may use (SearchLimits::choices).
   const ChoiceFamilies& choices() const { return choices_; }
+  // Bits of the WakeEvents this execution offered somewhere (a sleep one may
+  // end, a step that may fail): a family never offered changes nothing.
+  unsigned offered_events() const { return offered_; }
   void set_choices(const ChoiceFamilies& c) { choices_ = c; }
   // The model woke `task` (its state matched): a happens-before edge from the
   // current task, and a sleeping task becomes runnable; false if it was not asleep.
@@ -311,6 +333,7 @@ class Execution {
     TaskId host = kNoTask;           // a guest: the task whose processor it runs on
     TaskId guest_running = kNoTask;  // a host: the guest running in its place
     bool closed = false;             // a host that admits no guest now
+    bool queued = false;             // in a fair lock's queue, spinning for it
     Fingerprint term;
   };
   struct Object {
@@ -327,6 +350,13 @@ class Execution {
     bool task_free = false;    // its hash names no task (symmetry)
     RelabelFn relabel = nullptr;
     const void* relabel_self = nullptr;
+    // A fair lock: its queue is a ring in rings_ (capacity: one slot per task,
+    // taken at its first contention), `waiting` tasks from `head` on.
+    bool fifo = false;
+    std::uint32_t ring = 0;
+    std::uint32_t capacity = 0;
+    std::uint32_t head = 0;
+    std::uint32_t waiting = 0;
   };
 
   void start_tasks();
@@ -355,6 +385,14 @@ class Execution {
   }
   void retally_task(TaskId t);
   void set_owner(ObjectId lock, TaskId owner);
+  void enqueue(ObjectId lock, TaskId t);
+  void rehash_lock(ObjectId lock);
+  // Whether t, stopped at an acquisition, may run: the lock is free, was
+  // handed to it, or is fair and t has yet to take its ticket.
+  bool may_acquire(TaskId t, const Task& task) const {
+    const Object& o = objects_[task.pending_object];
+    return o.owner == kNoTask || o.owner == t || (o.fifo && !task.queued);
+  }
   void check_observe(ObjectId obj, SourceLoc loc);
   void check_race(ObjectId obj, bool write, std::size_t index);
   void refresh_race_term();
@@ -375,11 +413,13 @@ class Execution {
   std::vector<TraceEntry> trace_;
   std::vector<TaskId> decisions_;
   std::vector<TaskId> enabled_;
+  std::vector<TaskId> rings_;     // the fair locks' queues (Object::ring)
   boost::context::fiber engine_;  // the engine's continuation while a task runs
   TaskId current_ = kNoTask;
   TaskId previous_ = kNoTask;         // the task that took the last scheduling point
   std::uint32_t event_sleepers_ = 0;  // sleeping tasks whose sleep an event may end
   std::uint32_t fallible_ = 0;        // tasks stopped at a step_or_fail()
+  unsigned offered_ = 0;              // offered_events()
   Fingerprint fingerprint_;
   Finding finding_;
   std::uint32_t steps_ = 0;
@@ -388,6 +428,7 @@ class Execution {
   bool checked_ = false;
   bool abstraction_ = true;
   bool reduction_ = true;
+  bool fair_locks_ = false;
   RaceDetector races_;  // active only when some data declares a guard
   ChoiceFamilies choices_;
   Fingerprint race_term_;

@@ -53,6 +53,7 @@ SearchResult explore(Program& program, Scheduler& scheduler, const SearchLimits&
   ex.set_choices(limits.choices);
   ex.set_abstraction(limits.abstraction);
   ex.set_reduction(limits.reduction);
+  ex.set_fair_locks(limits.fair_spinlocks);
   ex.set_symmetry(limits.symmetry && scheduler.caches_states());
   while (result.stats.executions < limits.max_executions) {
     if (limits.cancel != nullptr && *limits.cancel != 0) {
@@ -67,6 +68,7 @@ SearchResult explore(Program& program, Scheduler& scheduler, const SearchLimits&
     result.stats.steps += ex.steps();
     if (ex.cut()) ++result.stats.cut;
     tally_waste(ex, result);
+    result.offered_events |= ex.offered_events();
     if (ex.finding() && scheduler.problem().empty() && !result.failure)
       result.failure = ex.snapshot();
     if (observer) observer(ex);

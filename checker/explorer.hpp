@@ -48,6 +48,10 @@ struct SearchLimits {
   // Symmetry reduction (Execution::declare_symmetric): a strategy that caches
   // states caches one per class of renamings of interchangeable tasks.
   bool symmetry = true;
+  // Spinlocks are FIFO ticket locks, as Linux's (Execution::set_fair_locks).
+  // Off (the default): a released spinlock goes to any waiter, a superset of
+  // the fair orders with fewer steps (scenario key [search] fair_spinlocks).
+  bool fair_spinlocks = false;
   ChoiceFamilies choices = {};  // timers, signals, spurious wakeups the environment may use
   // false: go on after an execution with a finding (SearchResult::failure still
   // holds the first one), so the search visits every execution it would visit
@@ -80,6 +84,8 @@ struct SearchResult {
   std::vector<std::uint32_t> max_wasted_by_object;
   // Per object, the first execution that reached max_wasted_by_object (none while 0).
   std::vector<std::optional<ExecutionRecord>> worst_waste_by_object;
+  // Bits of the WakeEvents some execution offered (Execution::offered_events).
+  unsigned offered_events = 0;
   std::string problem;       // the scheduler stopped: divergence, nondeterminism
   bool interrupted = false;  // SearchLimits::cancel stopped it
   // ok, or the visited set's memory budget stopped the search (StrategyOptions::memory).

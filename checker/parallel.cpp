@@ -238,6 +238,7 @@ void add(SearchResult& total, SearchResult& r) {
   total.stats.cut += r.stats.cut;
   total.stats.states += r.stats.states;
   total.stats.steps += r.stats.steps;
+  total.offered_events |= r.offered_events;
   add_waste(total, r);
   total.failure = std::move(r.failure);
   total.problem = std::move(r.problem);

@@ -71,6 +71,10 @@ void Execution::start_symmetry() {
       segments_.push_back(static_cast<std::uint32_t>(sym_tasks_.size()));
   }
   if (sym_tasks_.empty()) return;
+  if (fair_locks_) {  // a fair lock's queue names tasks, and nothing renames it yet
+    symmetry_refused_ = "fair spinlocks";
+    return;
+  }
   object_task_.assign(objects_.size(), kNoTask);
   for (TaskId t = 0; t < tasks_.size(); ++t)
     if (tasks_[t].object != kNoObject) object_task_[tasks_[t].object] = t;

@@ -61,6 +61,7 @@ bool signalled(const SearchLimits& l) {
 void add(TreeShard& out, const SearchResult& r) {
   ++out.units_run;
   out.executions += r.stats.executions;
+  out.offered_events |= r.offered_events;
   out.cut += r.stats.cut;
   out.steps += r.stats.steps;
   out.states += r.stats.states;
@@ -199,6 +200,7 @@ SearchResult finish_tree(const WorkPlan& plan, const SplitSearch& search, const 
     interrupted = interrupted || s.interrupted;
     exhausted = exhausted && s.exhausted;
     r.stats.steps += s.steps;
+    r.offered_events |= s.offered_events;
     r.stats.max_wasted = std::max(r.stats.max_wasted, s.max_wasted);
     const std::size_t n = s.max_wasted_by_object.size();
     if (r.max_wasted_by_object.size() < n) r.max_wasted_by_object.resize(n, 0);

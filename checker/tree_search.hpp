@@ -37,6 +37,7 @@ namespace wakecheck {
 // What one shard of a tree search (or the whole of it) gives.
 struct TreeShard {
   std::uint32_t units_run = 0;
+  unsigned offered_events = 0;   // SearchResult::offered_events of its units
   std::uint64_t executions = 0;  // of its units
   std::uint64_t cut = 0;
   std::uint64_t steps = 0;

@@ -132,6 +132,7 @@ int check_command(const Console& io, const std::vector<std::string>& paths,
       continue;
     }
     const CheckOutcome& o = c.outcomes.back();
+    for (const std::string& w : o.warnings) fmt::print(io.err, "wakecheck: {}\n", w);
     (o.verdict == Verdict::NotMet         ? not_met
      : o.verdict == Verdict::Inconclusive ? inconclusive
                                           : met)++;

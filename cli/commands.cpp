@@ -201,6 +201,23 @@ void finish_outcome(const Scenario& s, const SplitSearch& search, Program& progr
   if (o.result.failure) o.trace = format_trace(*o.result.failure, {s.name, shown_path(s)});
 }
 
+std::vector<std::string> unused_family_warnings(const Scenario& s, const SearchResult& r) {
+  // Indexed by WakeEvent: what the model would have to do for the family to act.
+  static constexpr const char* kNeeds[] = {"", "sleep with a timeout", "sleep interruptibly",
+                                           "sleep", "make an allocation that may fail"};
+  std::vector<std::string> out;
+  if (r.failure && !r.stats.exhausted) return out;
+  for (const Scenario::FamilyKey& f : s.families_on) {
+    const auto e = static_cast<unsigned>(f.event);
+    if (r.offered_events & (1u << e)) continue;
+    out.push_back(fmt::format(
+        "{}warning: {} = true, but model {} did not {} in any of the {} executions: the choice "
+        "changes nothing",
+        f.where, f.key, s.model, kNeeds[e], r.stats.executions));
+  }
+  return out;
+}
+
 CheckOutcome check_scenario(const Scenario& given, const std::string& strategy,
                             const RunOptions& run, const ProgressFn& progress) {
   // What wakecheck::main refuses at startup, the direct API refuses at first use.
@@ -223,6 +240,7 @@ CheckOutcome check_scenario(const Scenario& given, const std::string& strategy,
   o.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   o.result = std::move(c.result);
   o.coverage = std::move(c.coverage);
+  o.warnings = unused_family_warnings(s, o.result);
   finish_outcome(s, search, *program, o);
   return o;
 }
@@ -278,6 +296,7 @@ int run_command(const Console& io, const std::string& scenario_path, const std::
     fmt::print(io.err, "wakecheck: {}\n", e.what());
     return kExitBadInput;
   }
+  for (const std::string& w : o.warnings) fmt::print(io.err, "wakecheck: {}\n", w);
   return report_outcome(io, s, o, strategy.empty() ? s.strategy : strategy, dir, verbose);
 }
 

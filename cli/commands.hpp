@@ -45,7 +45,16 @@ struct CheckOutcome {
   // Set when the search's counterexample went through the minimiser
   // (checker/minimise.hpp): result.failure is then the minimised execution.
   std::optional<MinimiseStats> minimised;
+  // For stderr, once: unused_family_warnings().
+  std::vector<std::string> warnings;
 };
+
+// A choice family the scenario turns on ([search] kmalloc_failures = true,
+// ...) that no execution of the search offered: the model never reached an
+// operation it acts on, so it only costs reading. One line per family, as
+// "path:line:column: warning: ...". None when a finding stopped the search
+// before it covered everything (the family may lie beyond).
+std::vector<std::string> unused_family_warnings(const Scenario& s, const SearchResult& r);
 
 // "counterexample minimised: 152 -> 31 operations, 9 -> 2 preemptions (812
 // executions)", or "" when the counterexample was not minimised.

@@ -14,12 +14,9 @@ void wc_assert(task_struct* current, bool condition, std::string_view what, Sour
 void wc_assert(kernel& k, bool condition, std::string_view what, SourceLoc loc) {
   if (condition) return;
   Execution& ex = k.ex();
-  Finding f{FindingKind::Invariant,
-            ex.current(),
-            kNoObject,
-            static_cast<std::uint32_t>(ex.trace().size()),
-            fmt::format("assertion failed: {}", what),
-            fmt::format("  asserted at {}\n", where(loc))};
+  Finding f = finding_here(ex, FindingKind::Invariant, ex.current(), kNoObject);
+  f.summary = fmt::format("assertion failed: {}", what);
+  f.explanation = fmt::format("  asserted at {}\n", where(loc));
   // Outside a task (at_end) there is no task to stop: the finding ends the execution.
   if (ex.current() == kNoTask)
     ex.raise(std::move(f));

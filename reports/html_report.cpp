@@ -37,7 +37,7 @@ std::string lane_class(const LaneState& s) {
 void advance(const TraceEntry& e, std::vector<LaneState>& lanes) {
   if (e.task >= lanes.size()) return;
   LaneState& s = lanes[e.task];
-  if (e.kind == OpKind::LockAcquire) ++s.locks;
+  if (e.kind == OpKind::LockAcquire && e.a != kLockQueued) ++s.locks;
   if (e.kind == OpKind::LockRelease && s.locks > 0) --s.locks;
   if (e.kind == OpKind::Schedule && e.a == 1) s.asleep = true;
   if (e.kind == OpKind::Resume) s.asleep = false;

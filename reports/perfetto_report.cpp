@@ -75,7 +75,7 @@ void lock_slices(const ExecutionRecord& r, json& events) {
   for (std::size_t i = 0; i < r.trace.size(); ++i) {
     const TraceEntry& e = r.trace[i];
     const auto key = std::make_pair(e.task, e.object);
-    if (e.kind == OpKind::LockAcquire) held[key] = i;
+    if (e.kind == OpKind::LockAcquire && e.a != kLockQueued) held[key] = i;
     if (e.kind == OpKind::LockRelease && held.count(key)) {
       events.push_back(slice("holding " + r.objects[e.object].name, "lock", kLockTrackBase + e.task,
                              ts(held[key]), ts(i + 1)));

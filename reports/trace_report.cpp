@@ -49,6 +49,10 @@ std::string describe_entry(const ExecutionRecord& r, const TraceEntry& e) {
     case OpKind::TaskExit:
       return fmt::format("returns {}", e.a);
     case OpKind::LockAcquire:
+      if (e.a == kLockQueued)
+        return fmt::format("{}({}): held, takes a ticket and spins", e.label, obj);
+      if (e.a == kLockHandedOff) return fmt::format("{}({}): handed over, taken", e.label, obj);
+      return fmt::format("{}({})", e.label, obj);
     case OpKind::LockRelease:
       return fmt::format("{}({})", e.label, obj);
     case OpKind::LockTry:

@@ -28,12 +28,13 @@ constexpr std::int64_t kMaxInt = std::numeric_limits<std::int64_t>::max();
 // keys are the parameters of the model the file names (scenarios/workload.hpp).
 constexpr std::array<std::string_view, 4> kScenarioKeys = {"name", "description", "model",
                                                            "variant"};
-constexpr std::array<std::string_view, 12> kSearchKeys = {"strategy",         "max_executions",
+constexpr std::array<std::string_view, 13> kSearchKeys = {"strategy",         "max_executions",
                                                           "max_steps",        "seed",
                                                           "state_caching",    "bound",
                                                           "pct_depth",        "timeouts",
                                                           "signals",          "spurious_wakeups",
-                                                          "kmalloc_failures", "minimise_budget"};
+                                                          "kmalloc_failures", "minimise_budget",
+                                                          "fair_spinlocks"};
 constexpr std::array<std::string_view, 4> kExpectKeys = {
     "finding", "max_wasted_wakeups", "max_wasted_wakeups_by_queue", "exhaustive"};
 constexpr std::int64_t kMaxWasted = std::numeric_limits<std::uint32_t>::max();
@@ -195,16 +196,28 @@ void read_search(const Section& s, Scenario& scenario, Issues& issues) {
     scenario.bound = static_cast<std::uint32_t>(*n);
   if (auto n = read_integer(find_value(s, "pct_depth", false, issues), "pct_depth", 1, 100, issues))
     scenario.pct_depth = static_cast<std::uint32_t>(*n);
-  if (auto b = read_bool(find_value(s, "timeouts", false, issues), "timeouts", issues))
-    scenario.choices.timeouts = *b;
-  if (auto b = read_bool(find_value(s, "signals", false, issues), "signals", issues))
-    scenario.choices.signals = *b;
-  if (auto b =
-          read_bool(find_value(s, "spurious_wakeups", false, issues), "spurious_wakeups", issues))
-    scenario.choices.spurious = *b;
-  if (auto b =
-          read_bool(find_value(s, "kmalloc_failures", false, issues), "kmalloc_failures", issues))
-    scenario.choices.failures = *b;
+  struct Family {
+    const char* key;
+    WakeEvent event;
+    bool ChoiceFamilies::*on;
+  };
+  static constexpr Family kFamilies[] = {
+      {"timeouts", WakeEvent::Timer, &ChoiceFamilies::timeouts},
+      {"signals", WakeEvent::Signal, &ChoiceFamilies::signals},
+      {"spurious_wakeups", WakeEvent::Spurious, &ChoiceFamilies::spurious},
+      {"kmalloc_failures", WakeEvent::Fail, &ChoiceFamilies::failures},
+  };
+  for (const Family& f : kFamilies) {
+    const toml::node* node = find_value(s, f.key, false, issues);
+    const std::optional<bool> b = read_bool(node, f.key, issues);
+    if (!b) continue;
+    scenario.choices.*f.on = *b;
+    if (*b)
+      scenario.families_on.push_back(
+          {f.key, f.event, located(scenario.path, node->source().begin, "")});
+  }
+  if (auto b = read_bool(find_value(s, "fair_spinlocks", false, issues), "fair_spinlocks", issues))
+    scenario.fair_spinlocks = *b;
   if (auto n = read_integer(find_value(s, "minimise_budget", false, issues), "minimise_budget", 0,
                             kMaxInt, issues))
     scenario.minimise_budget = static_cast<std::uint64_t>(*n);
@@ -281,6 +294,7 @@ SearchLimits search_limits(const Scenario& s) {
   limits.max_executions = s.max_executions;
   limits.max_steps = s.max_steps;
   limits.choices = s.choices;
+  limits.fair_spinlocks = s.fair_spinlocks;
   return limits;
 }
 

@@ -55,6 +55,18 @@ struct Scenario {
   // [search] timeouts, signals (default true), spurious_wakeups (default false):
   // the environment's choices a search may explore.
   ChoiceFamilies choices;
+  // The families the file turns on (key = true), each with where it says so:
+  // one that no execution of the search offers gets a warning
+  // (unused_family_warnings in cli/commands.hpp).
+  struct FamilyKey {
+    std::string key;    // "kmalloc_failures"
+    WakeEvent event;    // the family's event
+    std::string where;  // "path:line:column: " of the key
+  };
+  std::vector<FamilyKey> families_on;
+  // [search] fair_spinlocks (default false): spinlocks are FIFO ticket locks,
+  // as Linux's (SearchLimits::fair_spinlocks); off, a release lets any waiter in.
+  bool fair_spinlocks = false;
   // [search] minimise_budget: executions to spend shortening a counterexample
   // (checker/minimise.hpp); 0 reports the search's own. --minimise-budget and
   // --no-minimise override it.

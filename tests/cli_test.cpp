@@ -154,6 +154,46 @@ const char* const kVersion1 =
     "scenario-hash fnv1a64:00000000000000ff\nstrategy dfs\nfinding lost-wakeup\nsteps 7\n"
     "decisions 2\nrun 1 producer1\nrun 0 producer0\nend\n";
 
+// ---------------------------------------------------------------------------
+// A choice family the scenario turns on and the model never uses.
+
+TEST_GROUP(UnusedChoiceFamily){};
+
+// boundedq's ok variant never allocates: kmalloc_failures = true gets one
+// warning on stderr, with the line and column of its value, from run and from check;
+// spurious_wakeups = true is used (its tasks sleep) and gets none.
+TEST(UnusedChoiceFamily, RunAndCheckWarnOnceAboutAFamilyTheModelNeverUses) {
+  fs::create_directories(kScratch);
+  const std::string path = (kScratch / "unused_family.toml").string();
+  write_file_atomically(path,
+                        "[scenario]\nname = \"t\"\nmodel = \"boundedq\"\nvariant = \"ok\"\n"
+                        "[workload]\nproducers = 1\nconsumers = 1\nitems = 1\ncapacity = 1\n"
+                        "[search]\nspurious_wakeups = true\nkmalloc_failures = true\n");
+  const std::string warning =
+      "wakecheck: " + path +
+      ":12:20: warning: kmalloc_failures = true, but model boundedq did not make an allocation "
+      "that may fail in any of the ";
+  Streams run;
+  LONGS_EQUAL(kExitMet, run_command(run.io, path, "", (kScratch / "out-unused").string()));
+  const std::string err = run.err.str();
+  CHECK_TEXT(err.find(warning) != std::string::npos, err.c_str());
+  LONGS_EQUAL(1, std::count(err.begin(), err.end(), '\n'));
+  CHECK_TEXT(err.find("spurious") == std::string::npos, err.c_str());
+
+  Streams check;
+  LONGS_EQUAL(kExitMet, check_command(check.io, {path}));
+  const std::string check_err = check.err.str();
+  CHECK_TEXT(check_err.find(warning) != std::string::npos, check_err.c_str());
+  LONGS_EQUAL(1, std::count(check_err.begin(), check_err.end(), '\n'));
+}
+
+// A family the model uses (kmalloc_unchecked allocates with GFP_ATOMIC) gets none.
+TEST(UnusedChoiceFamily, AFamilyTheModelUsesGetsNoWarning) {
+  Streams s;
+  LONGS_EQUAL(kExitMet, check_command(s.io, {"scenarios/irq/kmalloc_unchecked.toml"}));
+  STRCMP_EQUAL("", s.err.str().c_str());
+}
+
 }  // namespace
 
 TEST(ScheduleFileParse, RoundTrips) {

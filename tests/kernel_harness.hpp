@@ -103,13 +103,20 @@ class KernelProgram final : public Program {
   using EndFn = std::function<void(World&, Execution&)>;
 
   KernelProgram& task(std::string name, Body body) {
-    tasks_.push_back({std::move(name), std::move(body), static_cast<std::uint32_t>(tasks_.size())});
+    tasks_.push_back(
+        {std::move(name), std::move(body), static_cast<std::uint32_t>(tasks_.size()), false});
     return *this;
   }
   // The last task added runs the same code as task `other`: both are in
   // other's group, declared interchangeable (Execution::declare_symmetric).
   KernelProgram& interchangeable_with(std::size_t other) {
     tasks_.back().group = static_cast<std::uint32_t>(other);
+    return *this;
+  }
+  // A thread made by kthread_create(): it sleeps until a wake_up_process().
+  KernelProgram& created_task(std::string name, Body body) {
+    tasks_.push_back(
+        {std::move(name), std::move(body), static_cast<std::uint32_t>(tasks_.size()), true});
     return *this;
   }
   // What work remains for a task asleep at the end ("" when none: the engine
@@ -130,10 +137,11 @@ class KernelProgram final : public Program {
     for (std::size_t i = 0; i < tasks_.size(); ++i) {
       const Body* body = &tasks_[i].body;
       World* w = world.get();
-      world->task.push_back(
-          world->k.kthread_run(tasks_[i].name, tasks_[i].group,
-                               [body, w](task_struct* current) { return (*body)(*w, current); }));
-      if (tasks_[i].group != i) ex.declare_symmetric(tasks_[i].group);
+      auto fn = [body, w](task_struct* current) { return (*body)(*w, current); };
+      const std::uint32_t group = tasks_[i].group;
+      world->task.push_back(tasks_[i].created ? world->k.kthread_create(tasks_[i].name, group, fn)
+                                              : world->k.kthread_run(tasks_[i].name, group, fn));
+      if (group != i) ex.declare_symmetric(group);
     }
   }
 
@@ -162,6 +170,7 @@ class KernelProgram final : public Program {
     std::string name;
     Body body;
     std::uint32_t group;
+    bool created;  // kthread_create(), not kthread_run()
   };
   std::vector<Spec> tasks_;
   WorkFn work_;

@@ -38,12 +38,7 @@ void set_irqs(task_struct* current, bool disabled, const char* label, SourceLoc 
   const task_struct* victim = handler->irq_cpu;
   ex.record(OpKind::LockWait, lock->id, Access::None, label, loc).detail(victim->pid);
   const std::uint32_t taken = ex.lock_taken_at(lock->id);
-  Finding f{FindingKind::Deadlock,
-            handler->pid,
-            lock->id,
-            static_cast<std::uint32_t>(ex.trace().size()),
-            "",
-            ""};
+  Finding f = finding_here(ex, FindingKind::Deadlock, handler->pid, lock->id);
   f.summary = fmt::format(
       "interrupt handler {} takes spinlock {}, which {} holds on the CPU it interrupted: "
       "same-CPU deadlock",

@@ -18,6 +18,12 @@
 // | mutex_lock_killable(): the same in TASK_KILLABLE: SIGKILL  | MutexLockKillableIgnoresAPlainSignal        |
 // clang-format on
 //
+// Linux mutexes are not FIFO (unlike spinlocks, model/kernel/spinlock.hpp):
+// the fast path and optimistic spinning take a released mutex ahead of the
+// woken first waiter, which gets a hand-off (MUTEX_FLAG_HANDOFF) only after it
+// woke and still found it taken. The model lets any waiter take it next, a
+// superset of those orders.
+//
 // The interruptible forms wait in the model's own loop (trylock, then sleep
 // on the mutex's wait_list until mutex_unlock() wakes its waiters), so the
 // environment's signals reach them; mutex_lock() waits in the engine.

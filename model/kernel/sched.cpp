@@ -24,7 +24,8 @@ void rehash_task(task_struct* p) {
       p->obj, p->state | std::uint64_t{p->sigpending} << 12 | std::uint64_t{p->sigkill} << 13 |
                   std::uint64_t{p->should_stop} << 14 | std::uint64_t{p->notify_signal} << 15 |
                   std::uint64_t{p->signals_left} << 16 | std::uint64_t{p->spurious_left} << 24 |
-                  woken_from << 32);
+                  woken_from << 32 | std::uint64_t{p->should_park} << 62 |
+                  std::uint64_t{p->park_done} << 63);
 }
 
 void set_state(task_struct* p, unsigned state) {
@@ -47,8 +48,7 @@ ObjectId held_spinlock(const Execution& ex, TaskId t) {
 // the kernel's own words for it.
 Finding atomic_context(const Execution& ex, TaskId t, ObjectId lock, const std::string& what,
                        const char* bug) {
-  Finding f{
-      FindingKind::SleepInAtomic, t, lock, static_cast<std::uint32_t>(ex.trace().size()), "", ""};
+  Finding f = finding_here(ex, FindingKind::SleepInAtomic, t, lock);
   const TraceEntry& taken = ex.trace()[ex.lock_taken_at(lock) - 1];
   f.summary = fmt::format("{} {} while holding spinlock {} ({})", ex.task_name(t), what,
                           ex.object_name(lock), bug);
@@ -64,12 +64,7 @@ Finding atomic_context(const Execution& ex, TaskId t, ObjectId lock, const std::
 // CPU and stack, with nothing to switch back to.
 Finding in_interrupt_finding(const Execution& ex, const task_struct* current,
                              const std::string& what) {
-  Finding f{FindingKind::SleepInAtomic,
-            current->pid,
-            current->obj,
-            static_cast<std::uint32_t>(ex.trace().size()),
-            "",
-            ""};
+  Finding f = finding_here(ex, FindingKind::SleepInAtomic, current->pid, current->obj);
   f.summary =
       fmt::format("interrupt handler {} {} in interrupt context", ex.task_name(current->pid), what);
   f.explanation = fmt::format(
@@ -83,8 +78,7 @@ Finding in_interrupt_finding(const Execution& ex, const task_struct* current,
 // pointer into a dead frame, and the next wake_up walks it.
 Finding exit_while_queued(const Execution& ex, const task_struct* p) {
   const ObjectId wq = p->queued_on.front()->id;
-  Finding f{
-      FindingKind::Invariant, p->pid, wq, static_cast<std::uint32_t>(ex.trace().size()), "", ""};
+  Finding f = finding_here(ex, FindingKind::Invariant, p->pid, wq);
   f.summary = fmt::format("{} returns while its wait_queue_entry is still queued on {}",
                           ex.task_name(p->pid), ex.object_name(wq));
   f.explanation =
@@ -108,6 +102,8 @@ const char* set_state_label(bool plain, unsigned state) {
                    : "set_current_state(TASK_UNINTERRUPTIBLE)";
     case TASK_KILLABLE:
       return plain ? "__set_current_state(TASK_KILLABLE)" : "set_current_state(TASK_KILLABLE)";
+    case TASK_PARKED:
+      return plain ? "__set_current_state(TASK_PARKED)" : "set_special_state(TASK_PARKED)";
     default:
       return plain ? "__set_current_state(?)" : "set_current_state(?)";
   }
@@ -123,6 +119,8 @@ const char* task_state_name(unsigned state) {
       return "TASK_UNINTERRUPTIBLE";
     case TASK_KILLABLE:
       return "TASK_KILLABLE";
+    case TASK_PARKED:
+      return "TASK_PARKED";
     default:
       return "TASK_?";
   }
@@ -130,16 +128,29 @@ const char* task_state_name(unsigned state) {
 
 task_struct* kernel::kthread_run(std::string name, std::uint32_t group,
                                  std::function<int(task_struct*)> fn) {
+  return spawn_kthread(std::move(name), group, std::move(fn), false);
+}
+
+task_struct* kernel::kthread_create(std::string name, std::uint32_t group,
+                                    std::function<int(task_struct*)> fn) {
+  return spawn_kthread(std::move(name), group, std::move(fn), true);
+}
+
+task_struct* kernel::spawn_kthread(std::string name, std::uint32_t group,
+                                   std::function<int(task_struct*)> fn, bool created) {
   auto p = std::make_unique<task_struct>();
   p->k = this;
   p->queued_on.reserve(4);
   p->obj = ex_->add_object(ObjectKind::Task, name);
   ex_->set_describe(p->obj, describe_task, p.get());
   task_struct* raw = p.get();
+  // kthread(): the new thread sets TASK_UNINTERRUPTIBLE before it completes
+  // kthread_create()'s `done`, so whoever gets the task_struct finds it so.
+  if (created) set_state(raw, TASK_UNINTERRUPTIBLE);
   p->pid = ex_->spawn(
       std::move(name), group,
-      [raw, f = std::move(fn)] {
-        const int ret = f(raw);
+      [raw, created, f = std::move(fn)] {
+        const int ret = created ? kthread_first_run(raw, f) : f(raw);
         if (mark_dangling_entries(raw)) raw->k->ex().fail(exit_while_queued(raw->k->ex(), raw));
         kthread_exited(raw, ret);
         return ret;
@@ -259,6 +270,12 @@ void flush_signals(task_struct* p) {
   rehash_task(p);
 }
 
+void kthread_set_park(task_struct* p, bool should_park, bool park_done) {
+  p->should_park = should_park;
+  p->park_done = park_done;
+  rehash_task(p);
+}
+
 void kthread_set_should_stop(task_struct* p) {
   p->should_stop = true;
   p->notify_signal = true;
@@ -310,6 +327,14 @@ int wake_up_process(task_struct* p, SourceLoc loc) {
   Execution& ex = p->k->ex();
   OpRecord op = ex.step(OpKind::WakeUp, p->obj, Access::ReadWrite, "wake_up_process", loc);
   const int woke = try_to_wake_up(p, TASK_NORMAL, loc);
+  op.result(woke);
+  return woke;
+}
+
+int wake_up_state(task_struct* p, unsigned state, SourceLoc loc) {
+  Execution& ex = p->k->ex();
+  OpRecord op = ex.step(OpKind::WakeUp, p->obj, Access::ReadWrite, "wake_up_state", loc);
+  const int woke = try_to_wake_up(p, state, loc);
   op.result(woke);
   return woke;
 }

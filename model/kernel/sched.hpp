@@ -22,6 +22,9 @@ inline constexpr unsigned TASK_NORMAL = TASK_INTERRUPTIBLE | TASK_UNINTERRUPTIBL
 // A sleep that only a fatal signal (SIGKILL) may end early, as in down_killable().
 inline constexpr unsigned TASK_WAKEKILL = 0x0100;
 inline constexpr unsigned TASK_KILLABLE = TASK_WAKEKILL | TASK_UNINTERRUPTIBLE;
+// A parked kthread (kthread_parkme): only kthread_unpark's
+// wake_up_state(k, TASK_PARKED) wakes it; wake_up_process() (TASK_NORMAL) does not.
+inline constexpr unsigned TASK_PARKED = 0x0040;
 
 // SIGKILL (<csignal>, 9 as in include/uapi/asm-generic/signal.h) is the one
 // fatal signal: send_sig(SIGKILL, p) also ends TASK_KILLABLE sleeps.
@@ -67,6 +70,13 @@ struct task_struct {
   bool exited = false;
   int result = 0;
   task_struct* stopper = nullptr;
+  // kthread_park() (model/kernel/kthread.hpp): KTHREAD_SHOULD_PARK, and the
+  // kthread's `parked` completion, done once the thread is about to sleep in
+  // TASK_PARKED; `parker` sleeps in kthread_park() until then. Part of the
+  // task's object hash.
+  bool should_park = false;
+  bool park_done = false;
+  task_struct* parker = nullptr;
   // An interrupt handler (model/kernel/irq.hpp): the task whose CPU it fires
   // on. nullptr for a kernel thread. Its code runs only in interrupt context.
   task_struct* irq_cpu = nullptr;
@@ -105,6 +115,14 @@ class kernel {
   // run the same code on the same kind of data.
   task_struct* kthread_run(std::string name, std::uint32_t group,
                            std::function<int(task_struct*)> fn);
+  // kthread_create(): the same thread, but it first sleeps in
+  // TASK_UNINTERRUPTIBLE until a wake_up_process() (kthread() in
+  // kernel/kthread.c), then runs fn only if it should not stop: a
+  // kthread_stop() before that returns -EINTR and fn never runs.
+  // (kthread_run() threads start at setup, before any task runs: no stop can
+  // come first.)
+  task_struct* kthread_create(std::string name, std::uint32_t group,
+                              std::function<int(task_struct*)> fn);
   // request_irq(): an interrupt handler that fires `fires` times on the CPU of
   // `cpu`, each time at a scheduling point where that CPU has interrupts
   // enabled (model/kernel/irq.hpp). The handler's task_struct is its own, for
@@ -120,6 +138,8 @@ class kernel {
   Execution& ex() const { return *ex_; }
 
  private:
+  task_struct* spawn_kthread(std::string name, std::uint32_t group,
+                             std::function<int(task_struct*)> fn, bool created);
   Execution* ex_;
   std::vector<std::unique_ptr<task_struct>> tasks_;
   bool irq_handlers_ = false;
@@ -161,5 +181,7 @@ void flush_signals(task_struct* p);
 int try_to_wake_up(task_struct* p, unsigned state, SourceLoc loc);
 // wake_up_process(p) = try_to_wake_up(p, TASK_NORMAL): a scheduling point.
 int wake_up_process(task_struct* p, SourceLoc loc = SourceLoc::current());
+// wake_up_state(p, state) = try_to_wake_up(p, state): a scheduling point.
+int wake_up_state(task_struct* p, unsigned state, SourceLoc loc = SourceLoc::current());
 
 }  // namespace wakecheck

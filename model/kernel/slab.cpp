@@ -36,12 +36,7 @@ bool kmalloc_fails(task_struct* current, std::size_t, gfp_t flags, SourceLoc loc
 void null_dereference(task_struct* current, SourceLoc loc) {
   Execution& ex = current->k->ex();
   ex.record(OpKind::Note, current->obj, Access::None, "NULL pointer dereference", loc);
-  Finding f{FindingKind::Invariant,
-            current->pid,
-            current->obj,
-            static_cast<std::uint32_t>(ex.trace().size()),
-            "",
-            ""};
+  Finding f = finding_here(ex, FindingKind::Invariant, current->pid, current->obj);
   f.summary =
       fmt::format("{} dereferences a NULL pointer at {} (BUG: kernel NULL pointer dereference)",
                   ex.task_name(current->pid), where(loc));

@@ -1,5 +1,31 @@
 // spinlock_t. Spinning on a held lock is modelled as being blocked on it: the
-// engine does not run a task whose next operation takes a held lock.
+// engine does not run a task that spins until the lock is its own.
+//
+// Linux spinlocks are fair: the ticket lock (arch_spinlock_t on older x86,
+// arm) and the queued spinlock (include/asm-generic/qspinlock.h,
+// kernel/locking/qspinlock.c: a pending bit, then an MCS queue) give the lock
+// to waiters in the order they began to wait. The engine models a spinlock
+// as a ticket lock (Execution::lock, SearchLimits::fair_spinlocks):
+//
+// clang-format off
+// | Linux rule                                                  | test (tests/spinlock_test.cpp)                     |
+// |-------------------------------------------------------------|----------------------------------------------------|
+// | spin_lock() of a held lock takes a ticket (a place in the    | FairSpinlock.SpinnersTakeTheLockInArrivalOrder     |
+// |   queue) and waiters get the lock in ticket order            |                                                    |
+// | spin_unlock() with waiters hands the lock to the first one;  | FairSpinlock.AReleaseHandsTheLockToTheFirstSpinner |
+// |   the releaser's next spin_lock() queues behind it           |                                                    |
+// | spin_trylock() takes only a lock nobody holds or waits for   | FairSpinlock.SpinTrylockFailsWhileTheLockIsHandedOn|
+// |   (queued_spin_trylock: the whole lock word must be 0)       |                                                    |
+// | a handler on the CPU of a task spinning for the lock queues  | FairSpinlock.HandlerSpinningBehindTheTaskItInter-  |
+// |   behind it: the lock goes to the task, which cannot run:    |   ruptedDeadlocks                                  |
+// |   a same-CPU deadlock even though the task never held it     |                                                    |
+// clang-format on
+//
+// Taking a ticket is a scheduling point of its own (the order of two tickets
+// is a choice), so a contended acquisition is two steps: the ticket, then the
+// run after the hand-off. The lock's state (its fingerprint) is its owner and
+// its queue in order. `[search] fair_spinlocks = false` gives the older
+// model, where a released lock goes to any waiter (a superset of the orders).
 #pragma once
 
 #include <string>
@@ -33,7 +59,8 @@ inline void spin_unlock(spinlock_t* l, SourceLoc loc = SourceLoc::current()) {
   l->ex->unlock(l->id, "spin_unlock", loc);
 }
 // spin_trylock(): takes the lock if it is free and returns 1, else returns 0 at
-// once (never spins). A scheduling point either way.
+// once (never spins). A scheduling point either way. A fair lock with waiters
+// is never free: the release hands it to the first.
 inline int spin_trylock(spinlock_t* l, SourceLoc loc = SourceLoc::current()) {
   return l->ex->try_lock(l->id, "spin_trylock", loc) ? 1 : 0;
 }

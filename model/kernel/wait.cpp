@@ -93,8 +93,7 @@ wait_queue_head* queue_of(const wait_queue_entry* e) {
                          const std::string& what, SourceLoc loc) {
   Execution& ex = ex_of(wq);
   const TaskId t = ex.current();
-  Finding f{
-      FindingKind::Invariant, t, wq->id, static_cast<std::uint32_t>(ex.trace().size()), "", ""};
+  Finding f = finding_here(ex, FindingKind::Invariant, t, wq->id);
   f.summary =
       fmt::format("{}: {} removes the wait_queue_entry of {} from {}, but {}", label,
                   ex.task_name(t), ex.task_name(e->private_->pid), ex.object_name(wq->id), what);
@@ -197,12 +196,7 @@ int walk(wait_queue_head* wq, unsigned mode, int nr_exclusive, const char* label
 void require_locked(wait_queue_head* wq, const char* label, SourceLoc loc) {
   Execution& ex = ex_of(wq);
   if (ex.owner(wq->lock.id) == ex.current()) return;
-  Finding f{FindingKind::Invariant,
-            ex.current(),
-            wq->id,
-            static_cast<std::uint32_t>(ex.trace().size()),
-            "",
-            ""};
+  Finding f = finding_here(ex, FindingKind::Invariant, ex.current(), wq->id);
   f.summary = fmt::format("{} calls {}({}) without holding {}", ex.task_name(ex.current()), label,
                           ex.object_name(wq->id), ex.object_name(wq->lock.id));
   f.explanation =

@@ -123,12 +123,8 @@ class ledger {
   }
 
   Finding invariant(task_struct* current, std::string what, SourceLoc loc) const {
-    Finding f{FindingKind::Invariant,
-              current ? current->pid : kNoTask,
-              id_,
-              static_cast<std::uint32_t>(ex_->trace().size()),
-              std::move(what),
-              ""};
+    Finding f = finding_here(*ex_, FindingKind::Invariant, current ? current->pid : kNoTask, id_);
+    f.summary = std::move(what);
     if (loc.line() != 0) f.explanation = fmt::format("  checked at {}\n", where(loc));
     return f;
   }

@@ -366,6 +366,7 @@ void Generator::both_locks(std::vector<Instr>& out) {
 FuzzProgram Generator::program(std::uint64_t seed) {
   FuzzProgram p;
   p.seed = seed;
+  p.world.fair_spinlocks = seed % 2 == 1;
   // Fewer programs with more tasks: each task multiplies the interleavings.
   const int x = below(20);
   tasks_ = std::clamp(x < 9 ? 2 : x < 16 ? 3 : 4, options_.min_tasks, options_.max_tasks);

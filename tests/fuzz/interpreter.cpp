@@ -276,6 +276,7 @@ std::uint32_t group_of(const FuzzProgram& p, std::size_t t) {
 
 void InterpretedProgram::setup(Execution& ex) {
   world_.reset();
+  ex.set_fair_locks(program_.world.fair_spinlocks);  // before the locks are made
   world_ = std::make_unique<FuzzWorld>(ex, program_.world);
   FuzzWorld* w = world_.get();
   w->waiting.assign(program_.tasks.size(), nullptr);

@@ -123,6 +123,7 @@ std::string to_text(const FuzzProgram& p) {
   for (int v = 0; v < kVariables; ++v)
     out += fmt::format("var {} = 0{}\n", kVarNames[v], guard_text(p.world.var_guard[v]));
   out += fmt::format("fifo q[{}]{}\n", p.world.fifo_capacity, guard_text(p.world.fifo_guard));
+  if (p.world.fair_spinlocks) out += "fair spinlocks\n";
   if (p.world.semaphore_count != 1)
     out += fmt::format("semaphore s = {}\n", p.world.semaphore_count);
   for (std::size_t t = 0; t < p.tasks.size(); ++t) {

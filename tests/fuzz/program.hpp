@@ -97,6 +97,10 @@ struct WorldSpec {
   std::int8_t fifo_guard = kNoGuard;
   std::uint8_t fifo_capacity = 2;
   std::uint8_t semaphore_count = 1;
+  // Spinlocks l0, l1 are FIFO ticket locks (SearchLimits::fair_spinlocks);
+  // the generator turns them on for odd seeds (without drawing from its
+  // random stream, so each seed's program is what it was before).
+  bool fair_spinlocks = false;
 };
 
 struct FuzzProgram {
