@@ -49,7 +49,7 @@ fuzz: deps build
 # budget of BENCH_SECONDS wall seconds (default 30); BENCH_QUICK=1: W1..W3 at
 # 2 s a row. More: build/bench/wakecheck_table --help.
 bench: deps build
-	./$(BUILD)/bench/wakecheck_table $(if $(filter-out 0,$(BENCH_QUICK)),--quick) \
+	@./$(BUILD)/bench/wakecheck_table $(if $(filter-out 0,$(BENCH_QUICK)),--quick) \
 	  $(if $(BENCH_SECONDS),--seconds $(BENCH_SECONDS))
 
 # Google Benchmark micro-benchmarks: engine speed before/after a change.

@@ -307,14 +307,15 @@ std::string MarkdownTable::header() const {
 
 std::string MarkdownTable::row(const BenchWorkload& w, const StrategySpec& s, const RowResult& r,
                                const Budget& budget, bool first_of_workload) const {
-  const bool measured = r.stop != "error";
+  // An error ran nothing; a killed row's process died before it could count.
+  const bool measured = r.stop != "error" && r.stop != "killed";
   std::string line = fmt::format(
       "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
       first_of_workload
           ? fmt::format("{} ({}x{}x{}x{})", w.name, w.producers, w.consumers, w.items, w.capacity)
           : "",
       cell(s.text), s.jobs, cell(outcome_text(r, budget)), measured ? thousands(r.executions) : "-",
-      r.states == 0 ? "-" : thousands(r.states), measured ? seconds_text(r.seconds) : "-",
+      r.states == 0 ? "-" : thousands(r.states), r.stop != "error" ? seconds_text(r.seconds) : "-",
       measured ? rate_text(r.executions, r.seconds) : "-", rss_text(r.rss_kb),
       measured ? std::to_string(r.max_wasted) : "-");
   if (with_tools()) {

@@ -244,9 +244,9 @@ RowResult run_child(const Options& opt, const std::string& variant, const BenchW
   if (killed)
     r.message = fmt::format("overran its {} s budget by {:.0f} s", opt.budget.seconds, grace);
   else if (WIFSIGNALED(status))
-    r.message =
-        fmt::format("{}{}", strsignal(WTERMSIG(status)),
-                    opt.memory_mb > 0 ? fmt::format(" (memory limit {} MB)", opt.memory_mb) : "");
+    r.message = fmt::format(
+        "{}{}", strsignal(WTERMSIG(status)),
+        opt.memory_mb > 0 ? fmt::format(" under a {} MB memory limit", opt.memory_mb) : "");
   else
     r.message = fmt::format("exit status {}", WEXITSTATUS(status));
   return r;
