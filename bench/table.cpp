@@ -305,16 +305,21 @@ std::string MarkdownTable::header() const {
   return names + "\n" + rule + "\n";
 }
 
+// "W3 (2x2x2x1)"; a workload named by its dimensions is not named twice.
+std::string workload_label(const BenchWorkload& w) {
+  const std::string dims =
+      fmt::format("{}x{}x{}x{}", w.producers, w.consumers, w.items, w.capacity);
+  return w.name == dims ? dims : fmt::format("{} ({})", w.name, dims);
+}
+
 std::string MarkdownTable::row(const BenchWorkload& w, const StrategySpec& s, const RowResult& r,
                                const Budget& budget, bool first_of_workload) const {
   // An error ran nothing; a killed row's process died before it could count.
   const bool measured = r.stop != "error" && r.stop != "killed";
   std::string line = fmt::format(
       "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
-      first_of_workload
-          ? fmt::format("{} ({}x{}x{}x{})", w.name, w.producers, w.consumers, w.items, w.capacity)
-          : "",
-      cell(s.text), s.jobs, cell(outcome_text(r, budget)), measured ? thousands(r.executions) : "-",
+      first_of_workload ? workload_label(w) : "", cell(s.text), s.jobs,
+      cell(outcome_text(r, budget)), measured ? thousands(r.executions) : "-",
       r.states == 0 ? "-" : thousands(r.states), r.stop != "error" ? seconds_text(r.seconds) : "-",
       measured ? rate_text(r.executions, r.seconds) : "-", rss_text(r.rss_kb),
       measured ? std::to_string(r.max_wasted) : "-");

@@ -18,6 +18,8 @@ struct BenchWorkload {
   int producers = 1, consumers = 1, items = 1, capacity = 1;
 };
 
+// "W3 (2x2x2x1)", "4x4x2x2".
+std::string workload_label(const BenchWorkload& w);
 // W1..W6 and 4x4x2x2, in that order.
 const std::vector<BenchWorkload>& standard_workloads();
 // "W3" or "4x4x2x2" (any PxCxKxM); nullopt for anything else.

@@ -108,6 +108,8 @@ TEST(BenchTable, WorkloadsAreTheBenchmarksOnesOrPxCxKxM) {
   CHECK(custom.has_value());
   LONGS_EQUAL(4, custom->producers);
   LONGS_EQUAL(3, custom->capacity);
+  STRCMP_EQUAL("W6 (3x3x2x2)", workload_label(*w6).c_str());
+  STRCMP_EQUAL("4x4x2x2", workload_label(*find_workload("4x4x2x2")).c_str());
   CHECK_FALSE(find_workload("W7").has_value());
   CHECK_FALSE(find_workload("4x4x2").has_value());
 }
