@@ -278,6 +278,8 @@ std::string variant_title(std::string_view variant) {
   if (variant == "ok") return "Q-ok";
   if (variant == "herd") return "B-herd";
   if (variant == "nowake") return "B-nowake";
+  if (variant == "leak") return "B-leak";
+  if (variant == "sleep_on") return "B-sleepon";
   return std::string(variant);
 }
 
@@ -342,8 +344,9 @@ std::string MarkdownTable::notes() const {
     for (const ReferenceTool& tool : reference_.tools)
       out += fmt::format("- {}: {}.\n", tool.name, tool.how);
   }
+  const bool bug = variant_ != "ok" && variant_ != "herd";
   for (const auto& [variant, facts] : reference_.notes)
-    if (variant == variant_)
+    if (variant == variant_ || (bug && variant == "bugs"))
       for (const std::string& fact : facts) out += fmt::format("- {}.\n", fact);
   return out;
 }

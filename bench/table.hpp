@@ -126,7 +126,8 @@ class MarkdownTable {
   bool with_tools() const { return variant_ == "ok"; }
 };
 
-// "Q-ok", "B-herd", "B-nowake": the names BENCHMARKS.md gives the variants.
+// "Q-ok", "B-herd", "B-nowake", "B-leak", "B-sleepon": the names BENCHMARKS.md
+// gives the variants.
 std::string variant_title(std::string_view variant);
 
 }  // namespace wakecheck::bench

@@ -333,7 +333,7 @@ int run_table(const Options& opt) {
     }
     fmt::print("\n{}\n", table.notes());
   }
-  fmt::print("{} rows in {}; load average {} at the end.{}\n", done,
+  fmt::print("{} row{} in {}; load average {} at the end.{}\n", done, done == 1 ? "" : "s",
              seconds_text(std::chrono::duration<double>(Clock::now() - start).count()),
              load_average(),
              g_stop ? fmt::format(" Interrupted: {} rows not run.", total - done) : "");

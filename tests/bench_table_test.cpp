@@ -165,6 +165,8 @@ TEST(BenchTable, RowsAreMarkdownWithTheOtherToolsOnTheFirstRowOfAWorkload) {
   CHECK(found.find("| found lost-wakeup |") != std::string::npos);
   CHECK(found.find("| 152 ops |") != std::string::npos);
   CHECK(nowake.notes().find("GenMC") != std::string::npos);
+  CHECK(MarkdownTable("sleep_on", ref).notes().find("GenMC") != std::string::npos);
+  CHECK(MarkdownTable("herd", ref).notes().find("GenMC 0.11 finds") == std::string::npos);
 }
 
 }  // namespace
