@@ -335,8 +335,7 @@ int run_table(const Options& opt) {
   }
   fmt::print("{} row{} in {}; load average {} at the end.{}\n", done, done == 1 ? "" : "s",
              seconds_text(std::chrono::duration<double>(Clock::now() - start).count()),
-             load_average(),
-             g_stop ? fmt::format(" Interrupted: {} rows not run.", total - done) : "");
+             load_average(), g_stop ? fmt::format(" Interrupted: {} not run.", total - done) : "");
   if (!opt.json.empty()) {
     std::ofstream out(opt.json);
     out << rows.dump(1) << "\n";
