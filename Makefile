@@ -9,7 +9,7 @@ PACKAGES := g++ cmake make ninja-build pkg-config \
             libboost-context-dev libfmt-dev libtomlplusplus-dev libcli11-dev \
             libcpputest-dev libbenchmark-dev nlohmann-json3-dev python3 chromium
 
-.PHONY: all build deps demo test fuzz bench format format-check clean
+.PHONY: all build deps demo test fuzz bench bench-micro format format-check clean
 
 all: build
 
@@ -44,7 +44,16 @@ FUZZ_SEED ?= 1
 fuzz: deps build
 	./$(BUILD)/tests/wakecheck_fuzz --seconds $(FUZZ_SECONDS) --seed $(FUZZ_SEED)
 
+# The benchmark table (Markdown on stdout): boundedq ok, herd and nowake on
+# W1..W6 and 4x4x2x2 under every strategy, each row in its own process with a
+# budget of BENCH_SECONDS wall seconds (default 30); BENCH_QUICK=1: W1..W3 at
+# 2 s a row. More: build/bench/wakecheck_table --help.
 bench: deps build
+	@./$(BUILD)/bench/wakecheck_table $(if $(filter-out 0,$(BENCH_QUICK)),--quick) \
+	  $(if $(BENCH_SECONDS),--seconds $(BENCH_SECONDS))
+
+# Google Benchmark micro-benchmarks: engine speed before/after a change.
+bench-micro: deps build
 	./$(BUILD)/bench/wakecheck_bench
 
 format:

@@ -1,5 +1,5 @@
 // Search throughput on the BENCHMARKS.md workloads. Figures go in notes, never
-// in tests. Run: make bench (or build/bench/wakecheck_bench --benchmark_filter=...).
+// in tests. Run: make bench-micro (or build/bench/wakecheck_bench --benchmark_filter=...).
 #include <benchmark/benchmark.h>
 
 #include "checker/dfs.hpp"
