@@ -154,7 +154,10 @@ OpRecord Execution::step(OpKind kind, ObjectId obj, Access access, const char* l
   Task& now = tasks_[current_];
   now.unfolded = trace_.size();  // others' entries since are not its history
   now.scheduled_for = obj;
-  now.phase = kind == OpKind::LockAcquire || kind == OpKind::Resume ? Phase::Moves : Phase::Fresh;
+  // After an acquisition the next operation moves, unless another task could
+  // see the lock held in between (a pending trylock of it, a guest).
+  const bool acquired_unseen = kind == OpKind::LockAcquire && !held_lock_observable(obj);
+  now.phase = acquired_unseen || kind == OpKind::Resume ? Phase::Moves : Phase::Fresh;
   append(kind, obj, access, label, loc, true);
   return {*this, trace_.size() - 1};
 }
@@ -180,7 +183,9 @@ bool Execution::held_lock_observable(ObjectId lock) const {
 // task only starts to run: the wake that made it runnable happened already),
 // so the task's next operation may follow either at once, unless that
 // operation may block or waits for others (another acquisition, whose order
-// against others' makes lock-order deadlocks; a trylock; a sleep). So between
+// against others' makes lock-order deadlocks; a trylock; a sleep), or another
+// task could see the lock held just after its acquisition (a trylock of it:
+// held_lock_observable). So between
 // two scheduling points a task runs `acquire op release*`, `resume op
 // release*` or `op release*`. A step that may fail offers its failure at a
 // scheduling point, and a release of a lock the task does not hold is a bug
