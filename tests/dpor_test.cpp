@@ -298,7 +298,10 @@ TEST(DporScenarios, CleanScenariosAreExhaustiveWithDfsWorstWaste) {
   int clean = 0;
   for (const std::string& file : find_scenarios({"scenarios"})) {
     const Scenario s = load_scenario(file);
-    if (s.expect != FindingKind::None || file.find("_w3") != std::string::npos) continue;
+    // W3 and W4 take dpor 0.2M to 3M executions: left to the benchmark table.
+    if (s.expect != FindingKind::None || file.find("_w3") != std::string::npos ||
+        file.find("_w4") != std::string::npos)
+      continue;
     ++clean;
     const CheckOutcome o = check_scenario(s, "dpor");
     CHECK_TEXT(o.result.stats.exhausted, file.c_str());
