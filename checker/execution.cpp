@@ -12,9 +12,6 @@
 namespace wakecheck {
 namespace {
 
-constexpr std::uint64_t kTaskSalt = 0x7461736b00000000ULL;    // "task"
-constexpr std::uint64_t kObjectSalt = 0x6f626a0000000000ULL;  // "obj"
-
 // Entries a task records for the report, whose values its code never looks
 // at (and which may hold trace positions, which differ from path to path).
 bool folded_into_history(OpKind kind) {
@@ -391,7 +388,7 @@ void Execution::set_hash(ObjectId o, std::uint64_t hash) {
   Object& obj = objects_[o];
   remove_term(fingerprint_, obj.term);
   obj.hash = hash;
-  obj.term = fingerprint_term(kObjectSalt ^ o, obj.wasted == 0 ? hash : fold(hash, obj.wasted));
+  obj.term = fingerprint_term(kObjectSalt ^ o, object_term_value(hash, obj.wasted));
   add_term(fingerprint_, obj.term);
 }
 
@@ -418,7 +415,7 @@ void Execution::fold_history(TaskId t) {
     // queue itself holds who, renamed.)
     else if (symmetry_active_ && detail_names_task(e.kind) && e.b >= 0 &&
              static_cast<std::size_t>(e.b) < tasks_.size() &&
-             symmetric_member(static_cast<TaskId>(e.b)))
+             tasks_[static_cast<TaskId>(e.b)].interchangeable)
       b = kOtherOfGroup - tasks_[static_cast<TaskId>(e.b)].group;
     std::uint64_t h = fold(task.history, static_cast<std::uint64_t>(e.kind) << 32 | object);
     task.history = fold(fold(h, static_cast<std::uint64_t>(e.a)), static_cast<std::uint64_t>(b));
@@ -486,7 +483,6 @@ void Execution::check_race(ObjectId obj, bool write, std::size_t index) {
 }
 
 void Execution::refresh_race_term() {
-  constexpr std::uint64_t kRaceSalt = 0x7261636500000000ULL;  // "race"
   remove_term(fingerprint_, race_term_);
   race_term_ = fingerprint_term(kRaceSalt, races_.state_hash());
   add_term(fingerprint_, race_term_);

@@ -319,9 +319,10 @@ class Execution {
     SourceLoc pending_loc;
     // Checked mode: the object of the operation the task is inside now.
     ObjectId scheduled_for = kNoObject;
-    std::uint64_t history = 0;  // rolling hash of its operations and their results
-    std::uint64_t local = 0;    // the value of its term: history and status, no id
-    std::size_t unfolded = 0;   // first trace entry not yet in `history`
+    std::uint64_t history = 0;     // rolling hash of its operations and their results
+    std::uint64_t local = 0;       // the value of its term: history and status, no id
+    bool interchangeable = false;  // while symmetry is active: in one of its groups
+    std::size_t unfolded = 0;      // first trace entry not yet in `history`
     ObjectId last_wait_queue = kNoObject;
     ObjectId object = kNoObject;
     int exit_code = 0;

@@ -44,6 +44,17 @@ inline Fingerprint fingerprint_term(std::uint64_t salt, std::uint64_t value) {
   return {mix64(fold(salt, value)), mix64(fold(salt ^ 0x6a09e667f3bcc909ULL, ~value))};
 }
 
+// The salts of the engine's terms (checker/execution.cpp, and
+// checker/symmetry.cpp, which renames them: both must agree).
+inline constexpr std::uint64_t kTaskSalt = 0x7461736b00000000ULL;    // "task"
+inline constexpr std::uint64_t kObjectSalt = 0x6f626a0000000000ULL;  // "obj"
+inline constexpr std::uint64_t kRaceSalt = 0x7261636500000000ULL;    // "race"
+
+// An object's term value: its hash, and the wasted wakeups counted against it.
+constexpr std::uint64_t object_term_value(std::uint64_t hash, std::uint32_t wasted) {
+  return wasted == 0 ? hash : fold(hash, wasted);
+}
+
 inline void add_term(Fingerprint& f, Fingerprint t) {
   f.lo += t.lo;
   f.hi += t.hi;

@@ -26,16 +26,8 @@
 namespace wakecheck {
 namespace {
 
-constexpr std::uint64_t kTaskSalt = 0x7461736b00000000ULL;    // "task"
-constexpr std::uint64_t kObjectSalt = 0x6f626a0000000000ULL;  // "obj"
-constexpr std::uint64_t kRaceSalt = 0x7261636500000000ULL;    // "race"
-
 bool less(const Fingerprint& a, const Fingerprint& b) {
   return a.lo != b.lo ? a.lo < b.lo : a.hi < b.hi;
-}
-
-std::uint64_t object_value(std::uint64_t hash, std::uint32_t wasted) {
-  return wasted == 0 ? hash : fold(hash, wasted);
 }
 
 }  // namespace
@@ -86,6 +78,7 @@ void Execution::start_symmetry() {
   for (TaskId t = 0; t < tasks_.size(); ++t) label_[t] = inverse_[t] = t;
   order_ = sym_tasks_;
   sort_key_.assign(tasks_.size(), 0);
+  for (const TaskId t : sym_tasks_) tasks_[t].interchangeable = true;
   symmetry_active_ = true;
 }
 
@@ -183,7 +176,7 @@ Fingerprint Execution::renamed_fingerprint() {
       hash = std::uint64_t{label_[obj.owner]} + 1;  // as set_owner() hashes it
     if (key == o && hash == obj.hash) continue;
     remove_term(f, obj.term);
-    add_term(f, fingerprint_term(kObjectSalt ^ key, object_value(hash, obj.wasted)));
+    add_term(f, fingerprint_term(kObjectSalt ^ key, object_term_value(hash, obj.wasted)));
   }
   if (races_.active()) {
     remove_term(f, race_term_);
