@@ -1,5 +1,7 @@
 #include "checker/execution.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <exception>
 #include <utility>
@@ -152,41 +154,44 @@ OpRecord Execution::step(OpKind kind, ObjectId obj, Access access, const char* l
   now.unfolded = trace_.size();  // others' entries since are not its history
   now.scheduled_for = obj;
   // After an acquisition the next operation moves, unless another task could
-  // see the lock held in between (a pending trylock of it, a guest).
+  // see the lock held in between (a lock that may be trylocked, a guest).
   const bool acquired_unseen = kind == OpKind::LockAcquire && !held_lock_observable(obj);
   now.phase = acquired_unseen || kind == OpKind::Resume ? Phase::Moves : Phase::Fresh;
   append(kind, obj, access, label, loc, true);
   return {*this, trace_.size() - 1};
 }
 
-// Whether another task could see `lock` held only at the point before its
-// release: one stopped right before a trylock of it, or a guest of this task
-// (an interrupt handler on its processor, which would deadlock on it there
-// rather than wait). Then the release keeps its scheduling point.
+// Whether another task could see `lock` held between its acquisition and the
+// next operation, or between an operation and its release: any task, if the
+// lock may be trylocked (promise_no_trylock); else a guest of this task (an
+// interrupt handler on its processor, which would deadlock on it there rather
+// than wait). Then neither moves: each keeps its scheduling point.
 bool Execution::held_lock_observable(ObjectId lock) const {
-  for (TaskId u = 0; u < tasks_.size(); ++u) {
-    if (u == current_ || tasks_[u].status != TaskStatus::Runnable) continue;
-    if (tasks_[u].host == current_) return true;
-    if (tasks_[u].pending == OpKind::LockTry && tasks_[u].pending_object == lock) return true;
-  }
+  if (!objects_[lock].no_trylock) return true;
+  for (TaskId u = 0; u < tasks_.size(); ++u)
+    if (u != current_ && tasks_[u].status == TaskStatus::Runnable && tasks_[u].host == current_)
+      return true;
   return false;
 }
 
 // Lipton's reduction (movers). A lock release commutes with every operation
-// of another task before it (none touches a held lock; a failed trylock of it
-// sees it held one point earlier as well), so it needs no scheduling point of
-// its own, unless held_lock_observable(). A successful acquisition commutes
-// with every operation of another task after it, and so does a Resume (the
-// task only starts to run: the wake that made it runnable happened already),
-// so the task's next operation may follow either at once, unless that
-// operation may block or waits for others (another acquisition, whose order
-// against others' makes lock-order deadlocks; a trylock; a sleep), or another
-// task could see the lock held just after its acquisition (a trylock of it:
-// held_lock_observable). So between
-// two scheduling points a task runs `acquire op release*`, `resume op
-// release*` or `op release*`. A step that may fail offers its failure at a
-// scheduling point, and a release of a lock the task does not hold is a bug
-// whose outcome others' order decides: neither moves.
+// of another task before it (none touches a held lock, unless it trylocks
+// it), so it needs no scheduling point of its own, unless
+// held_lock_observable(). A successful acquisition commutes with every
+// operation of another task after it, and so does a Resume (the task only
+// starts to run: the wake that made it runnable happened already), so the
+// task's next operation may follow either at once, unless that operation may
+// block or waits for others (another acquisition, whose order against
+// others' makes lock-order deadlocks; a trylock; a sleep), or another task
+// could see the lock held just after its acquisition (held_lock_observable).
+// A trylock breaks both: it may fail in either window, after its task saw
+// the operation's effect by other means (a fuzz program found it: t0 `lock;
+// y = 1; unlock`, t1 `read y == 1; trylock fails`), so only a lock promised
+// never to be trylocked moves. So between two scheduling points a task runs
+// `acquire op release*`, `resume op release*` or `op release*`. A step that
+// may fail offers its failure at a scheduling point, and a release of a lock
+// the task does not hold is a bug whose outcome others' order decides:
+// neither moves.
 bool Execution::moves_without_yield(Task& t, OpKind kind, ObjectId obj) {
   if (!reduction_ || t.fallible) return false;
   if (kind == OpKind::LockRelease) {
@@ -270,6 +275,15 @@ void Execution::enqueue(ObjectId l, TaskId t) {
 }
 
 bool Execution::try_lock(ObjectId l, const char* label, SourceLoc loc) {
+  if (objects_[l].no_trylock) {
+    append(OpKind::LockTry, l, Access::ReadWrite, label, loc, false);
+    fail({FindingKind::ModelError, current_, l, static_cast<std::uint32_t>(trace_.size()),
+          fmt::format("{} trylocks {}, which the model promised is never trylocked",
+                      task_name(current_), object_name(l)),
+          fmt::format("  at {}. The search moved operations across this lock's acquisitions and "
+                      "releases on that promise (Execution::promise_no_trylock): drop it.\n",
+                      where(loc))});
+  }
   OpRecord op = step(OpKind::LockTry, l, Access::ReadWrite, label, loc);
   if (objects_[l].owner != kNoTask) return false;  // held, perhaps by this task: trylock fails
   set_owner(l, current_);

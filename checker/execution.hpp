@@ -191,8 +191,17 @@ class Execution {
   void unlock(ObjectId lock, const char* label, SourceLoc loc);
   // Takes the lock if it is free; never waits. A scheduling point either way.
   // A fair lock is never free while tasks queue for it (the release hands it
-  // on), so a trylock fails while any task holds or waits for it.
+  // on), so a trylock fails while any task holds or waits for it. On a lock
+  // promised never to be trylocked (below) it is a model error.
   bool try_lock(ObjectId lock, const char* label, SourceLoc loc);
+  // The model promises that no task ever trylocks `lock`. Only then are its
+  // acquisition and release Lipton movers (moves_without_yield): a trylock,
+  // which sees the lock held without waiting for it, could otherwise fail
+  // between the acquisition and the next operation or between an operation
+  // and the release, after the trylocking task saw that operation's effect
+  // through anything else. A task cannot know that another one will trylock
+  // later, so the promise is the model's; try_lock() checks it.
+  void promise_no_trylock(ObjectId lock) { objects_[lock].no_trylock = true; }
   // Spinlocks created from now on are fair (FIFO ticket locks, as Linux's
   // are), or, off, go to any waiter. Call before the locks are made.
   void set_fair_locks(bool on) { fair_locks_ = on; }
@@ -349,6 +358,7 @@ class Execution {
     const void* self = nullptr;
     std::uint32_t wasted = 0;  // wasted wakeups counted against it (a wait queue)
     bool task_free = false;    // its hash names no task (symmetry)
+    bool no_trylock = false;   // a lock promised never to be trylocked
     RelabelFn relabel = nullptr;
     const void* relabel_self = nullptr;
     // A fair lock: its queue is a ring in rings_ (capacity: one slot per task,

@@ -634,18 +634,27 @@ TEST(WaitQueue, WaitEventNeverLosesAWake) {
 TEST_GROUP(Sched){};
 
 // Rule 4. A wake between set_current_state() and schedule() sets TASK_RUNNING, and
-// schedule() then returns at once (Schedule entry a == 0, no Resume).
+// schedule() then returns at once (Schedule entry a == 0, no Resume). schedule() is
+// an await, not a scheduling point (sched.cpp): the waker can only come in between
+// when the sleeper does something visible there, here a READ_ONCE of flag.
 TEST(Sched, WakeBetweenSetCurrentStateAndScheduleMakesScheduleReturnAtOnce) {
+  const auto sleeper = [](World& w, task_struct* c) {
+    wait_queue_entry wait;
+    init_waitqueue_entry(&wait, c);
+    add_wait_queue(&w.wq, &wait);
+    set_current_state(c, TASK_UNINTERRUPTIBLE);
+    if (w.flag.load() == 0) schedule(c);
+    remove_wait_queue(&w.wq, &wait);
+    return 0;
+  };
   KernelProgram p;
-  p.task("sleeper", [](World& w, task_struct* c) {
-     return sleep_added(w, c, false);
-   }).task("waker", [](World& w, task_struct*) {
+  p.task("sleeper", sleeper).task("waker", [](World& w, task_struct*) {
     w.seen["woken"] = wake_up(&w.wq);
     return 0;
   });
   // Decisions: sleeper takes wq.lock (add_wait_queue), sleeper sets its state, then the
-  // waker runs wake_up() and releases wq.lock before the sleeper's schedule().
-  const SearchResult r = run_replay(p, {0, 0, 1, 1});
+  // waker runs wake_up() before the sleeper reads flag and calls schedule().
+  const SearchResult r = run_replay(p, {0, 0, 1, 0});
   STRCMP_EQUAL("", r.problem.c_str());
   STRCMP_EQUAL("none", kind_of(r));
   const ExecutionRecord* rec = record_of(r, p);
@@ -665,13 +674,12 @@ TEST(Sched, WakeBetweenSetCurrentStateAndScheduleMakesScheduleReturnAtOnce) {
   UNSIGNED_LONGS_EQUAL(0, entries_of(*rec, OpKind::Resume).size());
   UNSIGNED_LONGS_EQUAL(1, entries_of(*rec, OpKind::TaskExit, "", 0).size());
 
-  // Control: the same program with the wake after schedule(): the sleeper sleeps
-  // (a == 1) and runs again through a Resume.
+  // Control: the wake after the sleeper's read (decisions: its lock, its state, its
+  // read and sleep, then the waker): it sleeps in schedule() (a == 1) and runs again
+  // through a Resume.
   KernelProgram q;
-  q.task("sleeper", [](World& w, task_struct* c) {
-     return sleep_added(w, c, false);
-   }).task("waker", [](World& w, task_struct*) { return wake_up(&w.wq); });
-  const SearchResult s = run_replay(q, {0, 0, 0, 0});
+  q.task("sleeper", sleeper).task("waker", [](World& w, task_struct*) { return wake_up(&w.wq); });
+  const SearchResult s = run_replay(q, {0, 0, 0, 1});
   STRCMP_EQUAL("", s.problem.c_str());
   STRCMP_EQUAL("none", kind_of(s));
   const ExecutionRecord* late = record_of(s, q);
@@ -680,6 +688,53 @@ TEST(Sched, WakeBetweenSetCurrentStateAndScheduleMakesScheduleReturnAtOnce) {
   UNSIGNED_LONGS_EQUAL(1, late_sched.size());
   LONGS_EQUAL(1, late->trace[late_sched[0]].a);
   UNSIGNED_LONGS_EQUAL(1, entries_of(*late, OpKind::Resume, "", 0).size());
+}
+
+// Without a visible operation between set_current_state() and schedule(), the
+// sleeper falls asleep in the same step as it sets its state: no schedule can put
+// the wake in between, and the one after it wakes the sleeper from its sleep.
+TEST(Sched, ScheduleIsAnAwaitNotASchedulingPoint) {
+  int slept = 0;
+  int ran_between = 0;
+  KernelProgram p;
+  p.task("sleeper", [](World& w, task_struct* c) {
+     spin_lock(&w.l);
+     if (w.counter.load() == 0) {
+       wait_queue_entry wait = DEFINE_WAIT(c);
+       prepare_to_wait(&w.wq, &wait, TASK_UNINTERRUPTIBLE);
+       spin_unlock(&w.l);
+       schedule(c);
+       finish_wait(&w.wq, &wait);
+       return 0;
+     }
+     spin_unlock(&w.l);
+     return 0;
+   }).task("waker", [](World& w, task_struct*) {
+    spin_lock(&w.l);
+    w.counter.store(1);
+    wake_up(&w.wq);
+    spin_unlock(&w.l);
+    return 0;
+  });
+  p.at_end_do([&](World&, Execution& ex) {
+    const std::vector<TraceEntry>& trace = ex.trace();
+    std::size_t set = 0;
+    for (std::size_t i = 0; i < trace.size(); ++i) {
+      if (trace[i].kind == OpKind::SetState && trace[i].task == 0) set = i;
+      if (trace[i].kind != OpKind::Schedule) continue;
+      CHECK(!trace[i].scheduling_point);
+      slept += trace[i].a == 1;
+      for (std::size_t j = set + 1; j < i; ++j) ran_between += trace[j].task != 0;
+    }
+  });
+  const SearchResult r = run_dfs(p, false);
+  STRCMP_EQUAL("none", kind_of(r));
+  CHECK(r.stats.exhausted);
+  CHECK(p.finished_executions > 1);
+  // The sleeper slept when it came first, and nobody ran between its state (set
+  // by prepare_to_wait) and its sleep.
+  CHECK(slept >= 1);
+  LONGS_EQUAL(0, ran_between);
 }
 
 // Rule 5. A wake_up() on an empty queue wakes nobody and is not remembered: the

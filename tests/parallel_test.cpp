@@ -39,10 +39,14 @@ std::string capped(const std::string& path, std::uint64_t n, const std::string& 
   fs::create_directories(kScratch);
   const std::string out =
       (kScratch / fmt::format("{}_{}.toml", fs::path(path).stem().string(), n)).string();
-  write_file_atomically(out,
-                        std::regex_replace(read_file(path), std::regex("max_executions = 1000000"),
-                                           fmt::format("max_executions = {}", n)) +
-                            extra);
+  // The file's bound replaced, or one added to its [search] table.
+  const std::string text = read_file(path);
+  const std::string bound = fmt::format("max_executions = {}", n);
+  const std::string capped_text =
+      text.find("max_executions = ") != std::string::npos
+          ? std::regex_replace(text, std::regex("max_executions = [0-9]+"), bound)
+          : std::regex_replace(text, std::regex("\\[search\\]\n"), "[search]\n" + bound + "\n");
+  write_file_atomically(out, capped_text + extra);
   return out;
 }
 
@@ -90,10 +94,10 @@ TEST(ParallelSearch, WastedWakeupsAreTheSameForEveryJobs) {
 }
 
 TEST(ParallelSearch, MaxExecutionsCutsTheSameExecutionsForEveryJobs) {
-  // ok W2 takes 498 executions in all: 300 stops it part way.
-  const std::string path = capped("scenarios/boundedq/ok_w2.toml", 300, "exhaustive = false\n");
+  // ok W4 takes 4,296 executions in all: 3,000 stops it part way.
+  const std::string path = capped("scenarios/boundedq/ok_w4.toml", 3000, "exhaustive = false\n");
   const CheckOutcome o = run_with(path, 2);
-  CHECK_EQUAL(300U, o.result.stats.executions);
+  CHECK_EQUAL(3000U, o.result.stats.executions);
   CHECK(!o.result.stats.exhausted);
   same_for_jobs(path);
 }

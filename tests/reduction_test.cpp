@@ -56,4 +56,51 @@ TEST(Reduction, ATrylockCanSeeTheLockHeldRightAfterItsAcquisition) {
   CHECK(outcomes(p, true) == reference);
 }
 
+// Found by the fuzzer (seed 1000664): A: lock(l); flag = 1; unlock(l).
+// B: read flag; trylock(l). B sees flag 1 and its trylock fails, both while A
+// still holds l: B was not at its trylock when A took l, so only the promise
+// that nobody trylocks l could let A's store and release move.
+TEST(Reduction, ATrylockCanSeeTheLockHeldAfterSeeingTheOperationBeforeItsRelease) {
+  KernelProgram p;
+  p.task("A", [](World& w, task_struct*) {
+     spin_lock(&w.l);
+     w.flag.store(1);
+     spin_unlock(&w.l);
+     return 0;
+   }).task("B", [](World& w, task_struct*) {
+    w.seen["saw"] = w.flag.load();
+    const int took = spin_trylock(&w.l);
+    w.seen["took"] = took;
+    if (took) spin_unlock(&w.l);
+    return 0;
+  });
+  std::set<std::pair<std::int64_t, std::int64_t>> reduced, reference;
+  for (const bool reduction : {false, true}) {
+    DfsScheduler dfs(false);
+    SearchLimits limits;
+    limits.reduction = reduction;
+    explore(p, dfs, limits, [&](const Execution&) {
+      (reduction ? reduced : reference).insert({seen(*p.world, "saw"), seen(*p.world, "took")});
+    });
+  }
+  CHECK(reference.count({1, 0}) == 1);  // saw the store, then found l held
+  CHECK(reduced == reference);
+}
+
+// A lock promised never to be trylocked (spin_lock_no_trylock) moves; a
+// spin_trylock of it is the model's error, named with the lock.
+TEST(Reduction, TrylockOfALockPromisedNeverToBeTrylockedIsAModelError) {
+  KernelProgram p;
+  p.task("A", [](World& w, task_struct*) {
+    spin_lock_no_trylock(&w.l);
+    if (spin_trylock(&w.l)) spin_unlock(&w.l);
+    return 0;
+  });
+  const SearchResult r = run_dfs(p);
+  STRCMP_EQUAL("model-error", kind_of(r));
+  CHECK(r.failure.has_value());
+  STRCMP_CONTAINS("A trylocks l, which the model promised is never trylocked",
+                  r.failure->finding.summary.c_str());
+}
+
 }  // namespace wakecheck

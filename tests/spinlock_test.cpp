@@ -173,7 +173,8 @@ TEST(FairSpinlock, SpinTrylockFailsWhileTheLockIsHandedOn) {
   std::uint64_t handed_and_tried = 0;
   std::uint64_t took_it_anyway = 0;
   p.at_end_do([&](World& w, Execution& ex) {
-    // The trylock ran between the release that handed l on and the spinner's run.
+    // The trylock ran between the release that handed l on and the spinner's run
+    // (a trylock before that release may take l, and hand it on itself).
     const std::vector<TraceEntry>& trace = ex.trace();
     std::size_t release = 0;
     std::size_t handed = 0;
@@ -181,7 +182,8 @@ TEST(FairSpinlock, SpinTrylockFailsWhileTheLockIsHandedOn) {
     for (std::size_t i = 0; i < trace.size(); ++i) {
       const TraceEntry& e = trace[i];
       if (e.object != w.l.id) continue;
-      if (e.kind == OpKind::LockRelease && e.task == 0) release = i + 1;
+      // The release that handed l on: the last one before the hand-off.
+      if (e.kind == OpKind::LockRelease && handed == 0) release = i + 1;
       if (e.kind == OpKind::LockAcquire && e.a == kLockHandedOff) handed = i + 1;
       if (e.kind == OpKind::LockTry) tried = i + 1;
     }

@@ -51,6 +51,16 @@ inline void check_irq_lock(spinlock_t* l, const char* label, SourceLoc loc) {
   if (l->k->has_irq_handlers()) irq_check_lock(l, label, loc);
 }
 
+// The model promises that nothing ever spin_trylock()s `l`: the search may
+// then run the operation after its acquisition, and its release, without a
+// scheduling point of their own (checker Execution::promise_no_trylock; a
+// lock without the promise keeps both, since a trylock could fail in either
+// window). A spin_trylock() of it is a model error. The kernel makes it for
+// the locks inside a wait_queue_head and a semaphore, which it never trylocks.
+inline void spin_lock_no_trylock(spinlock_t* l) {
+  l->ex->promise_no_trylock(l->id);
+}
+
 inline void spin_lock(spinlock_t* l, SourceLoc loc = SourceLoc::current()) {
   check_irq_lock(l, "spin_lock", loc);
   l->ex->lock(l->id, "spin_lock", loc);

@@ -65,7 +65,9 @@ struct boundedq {
         len(k.ex(), "len", 0, l.id),
         max(capacity),
         producers_wq(k, "producers_wq"),
-        consumers_wq(k, "consumers_wq") {}
+        consumers_wq(k, "consumers_wq") {
+    spin_lock_no_trylock(&l);  // every variant takes l with spin_lock()
+  }
 
   spinlock_t l;
   shared_fifo items;  // guarded by l

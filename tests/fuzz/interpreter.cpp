@@ -279,6 +279,14 @@ void InterpretedProgram::setup(Execution& ex) {
   ex.set_fair_locks(program_.world.fair_spinlocks);  // before the locks are made
   world_ = std::make_unique<FuzzWorld>(ex, program_.world);
   FuzzWorld* w = world_.get();
+  // A lock the program never trylocks is promised so, as a model would: the
+  // oracle then checks the reduction both with the promise and without it.
+  bool trylocked[kLocks] = {};
+  for (const std::vector<Instr>& code : program_.tasks)
+    for (const Instr& in : code)
+      if (in.op == Op::SpinTrylock) trylocked[in.obj] = true;
+  for (std::size_t l = 0; l < kLocks; ++l)
+    if (!trylocked[l]) spin_lock_no_trylock(&w->locks[l]);
   w->waiting.assign(program_.tasks.size(), nullptr);
   for (std::size_t t = 0; t < program_.tasks.size(); ++t) {
     const std::vector<Instr>* code = &program_.tasks[t];

@@ -17,11 +17,19 @@ const ScenarioIdentity kFuzzIdentity{"fuzz program", "generated"};
 namespace {
 
 // "leaked-lock t1 l0": the finding without anything that depends on the path.
+// A data race is the pair of tasks, whichever came second ("data-race t0,t1
+// x"): a reduction may run the pair in one order only, when a finding that
+// ends the other order (a leaked lock at an exit it moved earlier) is found
+// there first, and the race is the same bug either way.
 std::string finding_key(const Execution& ex) {
   const Finding& f = ex.finding();
   if (!f) return "none";
-  return fmt::format("{} {} {}", finding_name(f.kind),
-                     f.task == kNoTask ? "-" : ex.task_name(f.task),
+  std::string tasks = f.task == kNoTask ? "-" : ex.task_name(f.task);
+  if (f.kind == FindingKind::DataRace && f.window_first != 0) {
+    std::string other = ex.task_name(ex.trace()[f.window_first - 1].task);
+    tasks = std::min(tasks, other) + "," + std::max(tasks, other);
+  }
+  return fmt::format("{} {} {}", finding_name(f.kind), tasks,
                      f.object == kNoObject ? "-" : ex.object_name(f.object));
 }
 
