@@ -155,8 +155,14 @@ OpRecord Execution::step(OpKind kind, ObjectId obj, Access access, const char* l
   now.scheduled_for = obj;
   // After an acquisition the next operation moves, unless another task could
   // see the lock held in between (a lock that may be trylocked, a guest).
+  // After a Resume too, unless an event ended the sleep: the event and the
+  // Resume are one decision, so the task was never runnable before its run,
+  // and a signal for a sleeper that is offered only while some task can run
+  // (collect_sleep_events) would lose the state between them (a fuzz program:
+  // t0 and t1 in interruptible_sleep_on, both signalled).
   const bool acquired_unseen = kind == OpKind::LockAcquire && !held_lock_observable(obj);
-  now.phase = acquired_unseen || kind == OpKind::Resume ? Phase::Moves : Phase::Fresh;
+  const bool woken_by_task = kind == OpKind::Resume && now.woke_by == WakeEvent::None;
+  now.phase = acquired_unseen || woken_by_task ? Phase::Moves : Phase::Fresh;
   append(kind, obj, access, label, loc, true);
   return {*this, trace_.size() - 1};
 }
@@ -187,8 +193,11 @@ bool Execution::held_lock_observable(ObjectId lock) const {
 // A trylock breaks both: it may fail in either window, after its task saw
 // the operation's effect by other means (a fuzz program found it: t0 `lock;
 // y = 1; unlock`, t1 `read y == 1; trylock fails`), so only a lock promised
-// never to be trylocked moves. So between two scheduling points a task runs
-// `acquire op release*`, `resume op release*` or `op release*`. A step that
+// never to be trylocked moves. An acquisition waits for others, so it keeps
+// its scheduling point, unless it takes a free lock promised innermost
+// (takes_innermost_at_once). So between two scheduling points a task runs
+// `acquire innermost* op release*`, `resume innermost* op release*` or
+// `op release*`. A step that
 // may fail offers its failure at a scheduling point, and a release of a lock
 // the task does not hold is a bug whose outcome others' order decides:
 // neither moves.
@@ -199,11 +208,22 @@ bool Execution::moves_without_yield(Task& t, OpKind kind, ObjectId obj) {
     t.phase = Phase::Committed;  // after a left mover, only left movers follow
     return true;
   }
+  if (kind == OpKind::LockAcquire && t.phase == Phase::Moves && takes_innermost_at_once(obj))
+    return true;  // a right mover: the phase stays Moves
   if (t.phase != Phase::Moves || kind == OpKind::LockAcquire || kind == OpKind::LockTry ||
       kind == OpKind::Resume)
     return false;
   t.phase = Phase::Committed;
   return true;
+}
+
+// An acquisition that may follow the previous operation at once: of a lock
+// promised innermost and never trylocked, free (nobody holds or queues for
+// it), that no guest of the task could see held. Taken later, it would wait
+// for a task that holds no other lock one could wait for: a right mover.
+bool Execution::takes_innermost_at_once(ObjectId l) const {
+  const Object& o = objects_[l];
+  return o.innermost && o.owner == kNoTask && o.waiting == 0 && !held_lock_observable(l);
 }
 
 OpRecord Execution::record(OpKind kind, ObjectId obj, Access access, const char* label,
@@ -230,6 +250,7 @@ void Execution::lock(ObjectId l, const char* label, SourceLoc loc) {
     append(OpKind::LockAcquire, l, Access::ReadWrite, label, loc, false);
     fail(recursive_lock(*this, current_, l));
   }
+  if (tasks_[current_].innermost_held != 0) broken_innermost_promise(l, label, loc);
   OpRecord op = step(OpKind::LockAcquire, l, Access::ReadWrite, label, loc);
   if (objects_[l].owner != kNoTask) {  // a fair lock, held: take a ticket and spin
     op.result(kLockQueued);
@@ -292,7 +313,24 @@ bool Execution::try_lock(ObjectId l, const char* label, SourceLoc loc) {
   return true;
 }
 
+void Execution::broken_innermost_promise(ObjectId l, const char* label, SourceLoc loc) {
+  ObjectId held = kNoObject;
+  for (ObjectId o = 0; o < objects_.size() && held == kNoObject; ++o)
+    if (objects_[o].innermost && objects_[o].owner == current_) held = o;
+  append(OpKind::LockAcquire, l, Access::ReadWrite, label, loc, false);
+  fail({FindingKind::ModelError, current_, held, static_cast<std::uint32_t>(trace_.size()),
+        fmt::format("{} takes {} while holding {}, which the model promised is innermost",
+                    task_name(current_), object_name(l), object_name(held)),
+        fmt::format("  at {}. The search took {} without a scheduling point on that promise "
+                    "(Execution::promise_innermost): drop it.\n",
+                    where(loc), object_name(held))});
+}
+
 void Execution::set_owner(ObjectId l, TaskId owner) {
+  if (objects_[l].innermost) {
+    if (objects_[l].owner != kNoTask) --tasks_[objects_[l].owner].innermost_held;
+    if (owner != kNoTask) ++tasks_[owner].innermost_held;
+  }
   objects_[l].owner = owner;
   objects_[l].taken_at = owner == kNoTask ? 0 : static_cast<std::uint32_t>(trace_.size());
   rehash_lock(l);

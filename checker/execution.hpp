@@ -202,6 +202,13 @@ class Execution {
   // through anything else. A task cannot know that another one will trylock
   // later, so the promise is the model's; try_lock() checks it.
   void promise_no_trylock(ObjectId lock) { objects_[lock].no_trylock = true; }
+  // The model promises that `lock` is innermost: no task takes another lock
+  // while it holds it. An acquisition of it, free then and promised never
+  // trylocked, then moves like the operation after an acquisition
+  // (moves_without_yield): no lock-order deadlock can wait on a task holding
+  // it, so taking it at once loses none. Taking a lock while holding it is a
+  // model error.
+  void promise_innermost(ObjectId lock) { objects_[lock].innermost = true; }
   // Spinlocks created from now on are fair (FIFO ticket locks, as Linux's
   // are), or, off, go to any waiter. Call before the locks are made.
   void set_fair_locks(bool on) { fair_locks_ = on; }
@@ -339,11 +346,12 @@ class Execution {
     unsigned events = 0;            // while Sleeping: bits of the WakeEvents that may end it
     WakeEvent woke_by = WakeEvent::None;
     Phase phase = Phase::Fresh;
-    bool fallible = false;           // stopped at a step_or_fail(): a Fail event is offered
-    TaskId host = kNoTask;           // a guest: the task whose processor it runs on
-    TaskId guest_running = kNoTask;  // a host: the guest running in its place
-    bool closed = false;             // a host that admits no guest now
-    bool queued = false;             // in a fair lock's queue, spinning for it
+    bool fallible = false;             // stopped at a step_or_fail(): a Fail event is offered
+    TaskId host = kNoTask;             // a guest: the task whose processor it runs on
+    TaskId guest_running = kNoTask;    // a host: the guest running in its place
+    bool closed = false;               // a host that admits no guest now
+    bool queued = false;               // in a fair lock's queue, spinning for it
+    std::uint32_t innermost_held = 0;  // locks promised innermost that it holds
     Fingerprint term;
   };
   struct Object {
@@ -359,6 +367,7 @@ class Execution {
     std::uint32_t wasted = 0;  // wasted wakeups counted against it (a wait queue)
     bool task_free = false;    // its hash names no task (symmetry)
     bool no_trylock = false;   // a lock promised never to be trylocked
+    bool innermost = false;    // a lock promised to be taken last (promise_innermost)
     RelabelFn relabel = nullptr;
     const void* relabel_self = nullptr;
     // A fair lock: its queue is a ring in rings_ (capacity: one slot per task,
@@ -387,6 +396,8 @@ class Execution {
   void fold_history(TaskId t);
   bool moves_without_yield(Task& t, OpKind kind, ObjectId obj);
   bool held_lock_observable(ObjectId lock) const;
+  bool takes_innermost_at_once(ObjectId lock) const;
+  [[noreturn]] void broken_innermost_promise(ObjectId lock, const char* label, SourceLoc loc);
   void note_write() {
     Task& t = tasks_[current_];
     if (!t.wrote_since_mark) {

@@ -305,12 +305,12 @@ namespace wakecheck {
 
 TEST_GROUP(CliLongTrace){};
 
-// A long trace (here a step bound hit on ok 2x2x4x1) is summarised on stdout:
+// A long trace (here a step bound of 30 hit on ok 2x2x4x1) is summarised on stdout:
 // the window and the last operations, the gaps counted, and where the whole
 // trace is; trace.txt has every operation; --verbose prints it all.
 TEST(CliLongTrace, ALongTraceIsSummarisedOnStdoutAndWholeInTheFile) {
   const std::string path = scenario_with(
-      "long", "producers = 2\nconsumers = 2\nitems = 4\ncapacity = 1\n[search]\nmax_steps = 60\n");
+      "long", "producers = 2\nconsumers = 2\nitems = 4\ncapacity = 1\n[search]\nmax_steps = 30\n");
   const fs::path out = kScratch / "long-out";
   Streams s;
   LONGS_EQUAL_TEXT(kExitNotMet, run_command(s.io, path, "", out.string()), s.err.str().c_str());

@@ -301,6 +301,30 @@ TEST(FuzzRegressions, StateCachingKeepsARaceThatOnlyAnotherLockOrderShows) {
   CHECK(t1_second);
 }
 
+// FuzzMore's seed 824, shrunk: both tasks end by a signal only if the second
+// one's signal comes while the first, resumed by its own, still has a step to
+// take: a signal is offered only while some task can run. A Resume that an
+// event ended keeps the scheduling point after it for that reason; moving the
+// wait-queue lock taken right after it lost the end where both return
+// -ERESTARTSYS.
+TEST(FuzzRegressions, BothSleepersEndedBySignals) {
+  FuzzProgram p;
+  p.tasks = {{wait(WaitStyle::InterruptibleSleepOn, 0, kFifoSource, 1)},
+             {wait(WaitStyle::InterruptibleSleepOn, 0, kFifoSource, 1)}};
+  const OracleResult r = check_program(p);
+  CHECK_TEXT(r.verdict == Verdict::Agree, (r.check + "\n" + r.detail).c_str());
+  InterpretedProgram program(p);
+  DfsScheduler cached(true);
+  SearchLimits limits;
+  limits.stop_at_finding = false;
+  bool both = false;
+  explore(program, cached, limits, [&both](const Execution& ex) {
+    both = both || (ex.status(0) == TaskStatus::Finished && ex.exit_code(0) == -ERESTARTSYS &&
+                    ex.status(1) == TaskStatus::Finished && ex.exit_code(1) == -ERESTARTSYS);
+  });
+  CHECK(both);
+}
+
 }  // namespace wakecheck::fuzz
 
 namespace wakecheck::fuzz {

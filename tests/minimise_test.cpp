@@ -152,6 +152,7 @@ TEST(Minimise, ABiggerBudgetIsNeverWorse) {
 TEST(Minimise, EveryShippedBugKeepsItsFindingAndReplays) {
   for (const std::string& file : find_scenarios({"scenarios"})) {
     const Scenario s = load_scenario(file);
+    if (s.expect == FindingKind::None) continue;  // nothing to minimise (ok_w6 alone is 200 s)
     const CheckOutcome o = check_scenario(s);
     if (!o.minimised) continue;
     CHECK_TEXT(o.met, file.c_str());

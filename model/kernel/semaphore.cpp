@@ -108,7 +108,7 @@ semaphore::semaphore(kernel& k, std::string name, int val)
       count(k.ex(), name + ".count", val, lock.id),
       waiters_id(k.ex().add_object(ObjectKind::WaitQueue, name + ".wait_list")) {
   INIT_LIST_HEAD(&wait_list);
-  spin_lock_no_trylock(&lock);  // only the semaphore functions take it
+  spin_lock_innermost(&lock);  // only the semaphore functions take it, and last
   k.ex().set_describe(waiters_id, describe_waiters, this);
   k.ex().set_relabel(
       waiters_id,

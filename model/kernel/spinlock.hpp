@@ -61,6 +61,18 @@ inline void spin_lock_no_trylock(spinlock_t* l) {
   l->ex->promise_no_trylock(l->id);
 }
 
+// The model promises that no task takes another lock while it holds `l`
+// (and that nothing trylocks it): the search may then take `l` without a
+// scheduling point while it is free, right after an acquisition or a wakeup,
+// as no lock-order deadlock can wait on it (Execution::promise_innermost).
+// Taking a lock while holding it is a model error. The kernel makes it for
+// the locks inside a wait_queue_head and a semaphore: nothing it calls under
+// them takes a lock.
+inline void spin_lock_innermost(spinlock_t* l) {
+  l->ex->promise_no_trylock(l->id);
+  l->ex->promise_innermost(l->id);
+}
+
 inline void spin_lock(spinlock_t* l, SourceLoc loc = SourceLoc::current()) {
   check_irq_lock(l, "spin_lock", loc);
   l->ex->lock(l->id, "spin_lock", loc);

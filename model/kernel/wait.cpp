@@ -265,7 +265,7 @@ void init_waitqueue_entry(wait_queue_entry* wq_entry, task_struct* p) {
 wait_queue_head::wait_queue_head(kernel& k, std::string name)
     : lock(k, name + ".lock"), id(k.ex().add_object(ObjectKind::WaitQueue, std::move(name))) {
   INIT_LIST_HEAD(&head);
-  spin_lock_no_trylock(&lock);  // only the wait-queue functions take it
+  spin_lock_innermost(&lock);  // only the wait-queue functions take it, and last
   k.ex().set_describe(id, describe_wait_queue, this);
   k.ex().set_relabel(
       id,
