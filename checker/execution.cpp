@@ -469,8 +469,13 @@ void Execution::fold_history(TaskId t) {
              static_cast<std::size_t>(e.b) < tasks_.size() &&
              tasks_[static_cast<TaskId>(e.b)].interchangeable)
       b = kOtherOfGroup - tasks_[static_cast<TaskId>(e.b)].group;
+    // A value the task wrote is a function of what it carried before (tasks
+    // are deterministic): folding it adds nothing, and it would tell apart
+    // interchangeable tasks that write their own values (producers putting
+    // their own items, which the model renames with them).
+    const std::uint64_t a = e.access == Access::Write ? 0 : static_cast<std::uint64_t>(e.a);
     std::uint64_t h = fold(task.history, static_cast<std::uint64_t>(e.kind) << 32 | object);
-    task.history = fold(fold(h, static_cast<std::uint64_t>(e.a)), static_cast<std::uint64_t>(b));
+    task.history = fold(fold(h, a), static_cast<std::uint64_t>(b));
   }
   task.unfolded = trace_.size();
   retally_task(t);

@@ -178,9 +178,13 @@ class Execution {
   // tasks: the least fingerprint over the renamings that order each group by
   // its tasks' own state. Exact (equal for every member of the class) unless
   // more than kMaxTieRenamings renamings tie; then one of them, which is
-  // still sound (two states share it only if one is a renaming of the other).
+  // still sound (two states share it only if one is a renaming of the other),
+  // but then the counts of a parallel search may depend on which member it
+  // meets first. 720 covers the states where all of three producers and three
+  // consumers tie (3! x 3! = 36: Q-ok W6) and one group of six; such states
+  // are few (the start, and a few like it).
   const Fingerprint& canonical_fingerprint();
-  static constexpr std::uint32_t kMaxTieRenamings = 24;
+  static constexpr std::uint32_t kMaxTieRenamings = 720;
   // Lock objects: acquisition waits while another task holds it. A fair lock
   // (set_fair_locks, spinlocks only) is a ticket lock: a task that finds it
   // held takes a ticket (a scheduling point of its own, OpRecord result

@@ -86,9 +86,28 @@ void shared_fifo::misuse(const char* what) const {
 }
 
 void shared_fifo::rehash() {
+  ex_->set_hash(id_, hash_with(nullptr));
+}
+
+// The contents in order; with `label`, each value renamed by it.
+std::uint64_t shared_fifo::hash_with(const TaskId* label) const {
   std::uint64_t h = size_;
-  for (std::size_t i = 0; i < size_; ++i) h = fold(h, static_cast<std::uint64_t>(peek_at(i)));
-  ex_->set_hash(id_, h);
+  for (std::size_t i = 0; i < size_; ++i) {
+    const std::int64_t v = label ? relabel_(relabel_ctx_, peek_at(i), label) : peek_at(i);
+    h = fold(h, static_cast<std::uint64_t>(v));
+  }
+  return h;
+}
+
+void shared_fifo::set_value_relabel(ValueRelabelFn fn, const void* ctx) {
+  relabel_ = fn;
+  relabel_ctx_ = ctx;
+  ex_->set_relabel(
+      id_,
+      [](const void* self, const TaskId* label) {
+        return static_cast<const shared_fifo*>(self)->hash_with(label);
+      },
+      this);
 }
 
 }  // namespace wakecheck

@@ -52,9 +52,15 @@ class shared_fifo {
   std::size_t peek_size() const { return size_; }
   std::int64_t peek_at(std::size_t i) const { return ring_[(head_ + i) % ring_.size()]; }
   ObjectId id() const { return id_; }
+  // Values that belong to tasks (a producer's items), for symmetry: `fn`
+  // gives value v as it reads with every task t renamed label[t]
+  // (Execution::set_relabel). Without it the values name no task.
+  using ValueRelabelFn = std::int64_t (*)(const void* ctx, std::int64_t v, const TaskId* label);
+  void set_value_relabel(ValueRelabelFn fn, const void* ctx);
 
  private:
   void rehash();
+  std::uint64_t hash_with(const TaskId* label) const;
   [[noreturn]] void misuse(const char* what) const;
 
   Execution* ex_;
@@ -62,6 +68,8 @@ class shared_fifo {
   std::vector<std::int64_t> ring_;
   std::size_t head_ = 0;
   std::size_t size_ = 0;
+  ValueRelabelFn relabel_ = nullptr;
+  const void* relabel_ctx_ = nullptr;
 };
 
 }  // namespace wakecheck

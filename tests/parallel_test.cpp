@@ -94,8 +94,8 @@ TEST(ParallelSearch, WastedWakeupsAreTheSameForEveryJobs) {
 }
 
 TEST(ParallelSearch, MaxExecutionsCutsTheSameExecutionsForEveryJobs) {
-  // ok W4 takes 4,296 executions in all: 3,000 stops it part way.
-  const std::string path = capped("scenarios/boundedq/ok_w4.toml", 3000, "exhaustive = false\n");
+  // ok W5 takes 52,528 executions in all: 3,000 stops it part way.
+  const std::string path = capped("scenarios/boundedq/ok_w5.toml", 3000, "exhaustive = false\n");
   const CheckOutcome o = run_with(path, 2);
   CHECK_EQUAL(3000U, o.result.stats.executions);
   CHECK(!o.result.stats.exhausted);

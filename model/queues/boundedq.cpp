@@ -99,8 +99,20 @@ int produce_leak(world& w, task_struct* current, std::int64_t item) {
 
 }  // namespace
 
+namespace {
+
+// Takes the first item and delivers it at once: from here the consumer
+// carries nothing (`entry`, folded with "took one"), so renaming producers,
+// which renames their items, need not reach into a consumer's state.
+void take(world& w, task_struct* current, std::uint64_t entry) {
+  w.log.deliver(remove(w, current), current, SourceLoc::current());
+  w.k.ex().declare_task_state(fold(entry, 1));
+}
+
+}  // namespace
+
 // Q-ok consumer (exclusive waiters); B-herd waits non-exclusively.
-std::int64_t consume_ok(world& w, task_struct* current, Variant v) {
+void consume_ok(world& w, task_struct* current, Variant v) {
   boundedq* q = &w.q;
   const std::uint64_t entry = w.k.ex().task_state();
   spin_lock(&q->l);
@@ -117,16 +129,15 @@ std::int64_t consume_ok(world& w, task_struct* current, Variant v) {
     finish_wait(&q->consumers_wq, &wait);
     spin_lock(&q->l);
   }
-  const std::int64_t item = remove(w, current);
+  take(w, current, entry);
   wake_up(&q->producers_wq);
   spin_unlock(&q->l);
-  return item;
 }
 
 namespace {
 
 // B-sleepon: the test and the enqueue are not atomic.
-std::int64_t consume_sleep_on(world& w, task_struct* current) {
+void consume_sleep_on(world& w, task_struct* current) {
   boundedq* q = &w.q;
   const std::uint64_t entry = w.k.ex().task_state();
   for (;;) {
@@ -137,10 +148,10 @@ std::int64_t consume_sleep_on(world& w, task_struct* current) {
       sleep_on(&q->consumers_wq);  // a wake_up between the unlock and here is lost
       continue;
     }
-    const std::int64_t item = remove(w, current);
+    take(w, current, entry);
     wake_up(&q->producers_wq);
     spin_unlock(&q->l);
-    return item;
+    return;
   }
 }
 
@@ -155,6 +166,19 @@ Workload workload_of(const param_values& p) {
           static_cast<int>(p.get("items")), static_cast<int>(p.get("capacity"))};
 }
 
+// The queue as the final state shows it: each item by its producer and its
+// number there ("producer1#0"), so that a renaming of interchangeable
+// producers renames what the report says with them.
+void describe_items(const void* self, const Execution&, std::string& out) {
+  const world& w = *static_cast<const world*>(self);
+  out += "[";
+  for (std::size_t i = 0; i < w.q.items.peek_size(); ++i) {
+    if (i != 0) out += ' ';
+    out += w.log.item_name(w.q.items.peek_at(i));
+  }
+  out += "]";
+}
+
 class boundedq_model {
  public:
   boundedq_model(kernel& k, const model_args& args)
@@ -163,13 +187,23 @@ class boundedq_model {
         w_(k, workload_) {
     if (variant_ == Variant::seed_null_test)
       w_.q.consumers_waiting.emplace(k.ex(), "consumers_waiting", 0);  // no lock guards it
+    std::vector<TaskId> producers;
     for (int p = 0; p < workload_.producers; ++p)
-      k.kthread_run(fmt::format("producer{}", p), 0,
-                    [this, p](task_struct* current) { return producer(current, p); });
+      producers.push_back(
+          k.kthread_run(fmt::format("producer{}", p), 0, [this, p](task_struct* current) {
+             return producer(current, p);
+           })->pid);
+    // Producers run the same code, each on its own items: interchangeable, if
+    // their items are renamed with them, in the queue and in the ledger (a
+    // consumer carries none: take()). The seed's consumer processes an item
+    // after it unlocked (it carries it), so its producers are told apart.
+    w_.log.set_producers(std::move(producers));
+    w_.q.items.set_value_relabel(&ledger::relabel_item, &w_.log);
+    k.ex().set_describe(w_.q.items.id(), describe_items, &w_);
+    if (!is_seed(variant_)) k.ex().declare_symmetric(0);
     const int share = workload_.producers * workload_.items / workload_.consumers;
     // Consumers run the same code and take items by the queue's order, not by
-    // who they are: interchangeable. (Producers are not: each puts its own
-    // items, which the ledger tells apart.)
+    // who they are: interchangeable.
     k.ex().declare_symmetric(1);
     for (int c = 0; c < workload_.consumers; ++c)
       k.kthread_run(fmt::format("consumer{}", c), 1,
@@ -216,9 +250,10 @@ class boundedq_model {
     }
     for (int i = 0; i < share; ++i) {
       w_.k.ex().declare_task_state(static_cast<std::uint64_t>(i));
-      const std::int64_t item = variant_ == Variant::sleep_on ? consume_sleep_on(w_, current)
-                                                              : consume_ok(w_, current, variant_);
-      w_.log.deliver(item, current, SourceLoc::current());
+      if (variant_ == Variant::sleep_on)
+        consume_sleep_on(w_, current);
+      else
+        consume_ok(w_, current, variant_);
     }
     return 0;
   }

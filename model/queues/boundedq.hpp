@@ -89,12 +89,40 @@ class ledger {
         w_(w),
         delivered_(static_cast<std::size_t>(w.producers * w.items), false),
         next_seq_(static_cast<std::size_t>(w.producers), 0),
-        id_(ex.add_object(ObjectKind::Ledger, "delivered")) {
-    ex.declare_task_free(id_);  // items and counts per producer, not who took them
+        id_(ex.add_object(ObjectKind::Ledger, "delivered")) {}
+
+  // The producers' task ids, p by p: items and counts are per producer, so a
+  // renaming of producers renames them (symmetry); who took them is not kept.
+  void set_producers(std::vector<TaskId> pids) {
+    producers_ = std::move(pids);
+    ex_->set_relabel(
+        id_,
+        [](const void* self, const TaskId* label) {
+          return static_cast<const ledger*>(self)->hash_with(label);
+        },
+        this);
+  }
+
+  // Item v with its producer renamed by label (shared_fifo::ValueRelabelFn);
+  // a value no producer made (an uninitialised item) stays as it is.
+  static std::int64_t relabel_item(const void* self, std::int64_t v, const TaskId* label) {
+    const auto* l = static_cast<const ledger*>(self);
+    if (v < 0 || v >= std::int64_t{l->w_.producers} * l->w_.items) return v;
+    const int p =
+        l->producer_index(label[l->producers_[static_cast<std::size_t>(v / l->w_.items)]]);
+    return l->item(p, static_cast<int>(v % l->w_.items));
   }
 
   // Item k of producer p is p * items + k.
   std::int64_t item(int p, int k) const { return std::int64_t{p} * w_.items + k; }
+  // "producer1#0": its producer's task and its number there (the value
+  // itself when no producer made it).
+  std::string item_name(std::int64_t v) const {
+    if (v < 0 || v >= std::int64_t{w_.producers} * w_.items || producers_.empty())
+      return fmt::format("{}", v);
+    return fmt::format("{}#{}", ex_->task_name(producers_[static_cast<std::size_t>(v / w_.items)]),
+                       v % w_.items);
+  }
 
   void deliver(std::int64_t item, task_struct* current, SourceLoc loc) {
     if (item < 0 || item >= std::int64_t{w_.producers} * w_.items)
@@ -113,9 +141,21 @@ class ledger {
     ++next_seq_[p];
     // Every item is delivered once and in order per producer (or the
     // execution failed above), so next_seq_ says exactly what was delivered.
+    ex_->set_hash(id_, hash_with(nullptr));
+  }
+
+  // next_seq_ producer by producer; with `label`, producer p's count is the
+  // count of the producer p is renamed to.
+  std::uint64_t hash_with(const TaskId* label) const {
     std::uint64_t h = 0;
-    for (const int n : next_seq_) h = fold(h, static_cast<std::uint64_t>(n));
-    ex_->set_hash(id_, h);
+    for (std::size_t q = 0; q < next_seq_.size(); ++q) {
+      std::size_t from = q;
+      if (label != nullptr)  // the producer renamed to q's
+        for (std::size_t p = 0; p < producers_.size(); ++p)
+          if (label[producers_[p]] == producers_[q]) from = p;
+      h = fold(h, static_cast<std::uint64_t>(next_seq_[from]));
+    }
+    return h;
   }
 
   std::string missing() const {
@@ -134,8 +174,15 @@ class ledger {
  private:
   Execution* ex_;
   Workload w_;
+  int producer_index(TaskId t) const {
+    for (std::size_t p = 0; p < producers_.size(); ++p)
+      if (producers_[p] == t) return static_cast<int>(p);
+    return 0;  // never: a renaming keeps producers among producers
+  }
+
   std::vector<bool> delivered_;
   std::vector<int> next_seq_;
+  std::vector<TaskId> producers_;
   ObjectId id_;
 };
 
@@ -153,7 +200,8 @@ void insert(world& w, task_struct* current, std::int64_t item);
 std::int64_t remove(world& w, task_struct* current);
 // Q-ok: the prepare_to_wait discipline on both sides (boundedq.cpp).
 int produce_ok(world& w, task_struct* current, std::int64_t item, Variant v);
-std::int64_t consume_ok(world& w, task_struct* current, Variant v);
+// Takes one item and delivers it (to the ledger) under the queue lock.
+void consume_ok(world& w, task_struct* current, Variant v);
 
 // The seed's produce() and consume() (boundedq_seed.cpp), one bug each per
 // variant; seed_fixed has none. consume_seed processes the item itself, as the
