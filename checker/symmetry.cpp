@@ -76,6 +76,21 @@ void Execution::start_symmetry() {
   label_.resize(tasks_.size());
   inverse_.resize(tasks_.size());
   for (TaskId t = 0; t < tasks_.size(); ++t) label_[t] = inverse_[t] = t;
+  // The relabelling's promise (set_relabel): renaming no task gives the
+  // hash the model set. Broken, a renaming that moves no task and one that
+  // moves some disagree on a state, and renamings stop merging (boundedq's
+  // ledger once hashed 0 until its first delivery).
+  for (const ObjectId o : sym_objects_) {
+    const Object& obj = objects_[o];
+    if (obj.relabel == nullptr || obj.relabel(obj.relabel_self, label_.data()) == obj.hash)
+      continue;
+    raise({FindingKind::ModelError, kNoTask, o, 0,
+           "the relabelling of " + obj.name + " renames no task and gives another hash than " +
+               obj.name + "'s own",
+           "  its set_relabel() function must give, with every task named as itself, the hash "
+           "last set with set_hash() (from the start on).\n"});
+    return;
+  }
   order_ = sym_tasks_;
   sort_key_.assign(tasks_.size(), 0);
   for (const TaskId t : sym_tasks_) tasks_[t].interchangeable = true;

@@ -5,7 +5,9 @@
 // renamings of one another do not; the search caches one state per class.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <optional>
+#include <random>
 #include <string>
 #include <utility>
 #include <vector>
@@ -89,9 +91,75 @@ Fingerprint state_when(TaskId first, bool symmetry) {
   return *s.state;
 }
 
+// Runs one execution of a program whose tasks `a` and `b` are
+// interchangeable, choosing at each decision by `picks` with a and b swapped
+// when `swap`: the mirrored run reaches at every decision a renaming of the
+// state the plain run reaches. Records the state a caching strategy sees.
+class Mirrored final : public Scheduler {
+ public:
+  Mirrored(std::vector<std::uint32_t> picks, TaskId a, TaskId b, bool swap)
+      : picks_(std::move(picks)), a_(a), b_(b), swap_(swap) {}
+  bool begin_execution() override { return !std::exchange(ran_, true); }
+  bool caches_states() const override { return true; }
+  std::optional<TaskId> pick_task(const Decision& d) override {
+    states.push_back(d.state);
+    if (next_ == picks_.size()) return std::nullopt;
+    std::vector<TaskId> names;  // the enabled tasks as the plain run names them
+    for (const TaskId t : d.enabled) names.push_back(mirror(t));
+    std::sort(names.begin(), names.end());
+    return mirror(names[picks_[next_++] % names.size()]);
+  }
+  void end_execution() override {}
+
+  std::vector<Fingerprint> states;
+
+ private:
+  TaskId mirror(TaskId t) const {
+    if (!swap_) return t;
+    return t == a_ ? b_ : t == b_ ? a_ : t;
+  }
+  std::vector<std::uint32_t> picks_;
+  TaskId a_, b_;
+  bool swap_;
+  std::size_t next_ = 0;
+  bool ran_ = false;
+};
+
+// Seeded random runs of boundedq's Q-ok W3 and their mirror images (the two
+// producers, tasks 0 and 1, or the two consumers, 2 and 3, swapped): the
+// first differing state names a renaming the canonical fingerprint misses.
+int mirrored_runs_that_differ(TaskId a, TaskId b) {
+  param_values w;
+  w.set("producers", 2);
+  w.set("consumers", 2);
+  w.set("items", 2);
+  w.set("capacity", 1);
+  std::mt19937 rng(7);
+  int differ = 0;
+  for (int run = 0; run < 300; ++run) {
+    std::vector<std::uint32_t> picks(60);
+    for (std::uint32_t& p : picks) p = static_cast<std::uint32_t>(rng());
+    Mirrored plain(picks, a, b, false);
+    Mirrored mirrored(picks, a, b, true);
+    explore(*find_model("boundedq")->make("ok", w), plain, SearchLimits{});
+    explore(*find_model("boundedq")->make("ok", w), mirrored, SearchLimits{});
+    CHECK(plain.states.size() == mirrored.states.size());
+    differ += plain.states != mirrored.states;
+  }
+  return differ;
+}
+
 }  // namespace
 
 TEST_GROUP(Symmetry){};
+
+// Found this way: boundedq's ledger hashed 0 before its first delivery, but
+// its relabelling gave the hash of its counts: a renaming that moved no task
+// kept the first, any other took the second, and the states did not merge.
+TEST(Symmetry, MirroredRunsOfTheBoundedQueueReachTheSameCanonicalStates) {
+  LONGS_EQUAL(0, mirrored_runs_that_differ(0, 1));  // the producers
+  LONGS_EQUAL(0, mirrored_runs_that_differ(2, 3));  // the consumers
+}
 
 // The renamed state differs in the lock's owner, the wait queue's entry,
 // the task objects' states, the tasks' terms and the counter's last writer.
@@ -165,6 +233,31 @@ TEST(Symmetry, AnObjectThatMayNameATaskWithoutARenamingKeepsItOff) {
   });
   CHECK_FALSE(active);
   STRCMP_EQUAL("opaque", refused.c_str());
+}
+
+// An object whose relabelling, renaming nobody, gives another hash than its
+// own (the ledger's slip): a model error naming it, before any task runs.
+TEST(Symmetry, ARelabellingThatChangesAnUnrenamedHashIsAModelError) {
+  KernelProgram p;
+  p.task("a", take_or_sleep).task("b", take_or_sleep).interchangeable_with(0);
+  struct Slipped final : Program {
+    KernelProgram* inner;
+    explicit Slipped(KernelProgram& k) : inner(&k) {}
+    void setup(Execution& ex) override {
+      inner->setup(ex);
+      const ObjectId o = ex.add_object(ObjectKind::Variable, "counts", 0);
+      ex.set_relabel(o, [](const void*, const TaskId*) { return std::uint64_t{42}; }, nullptr);
+    }
+    std::string work_left(const Execution& ex, TaskId t, ObjectId wq) const override {
+      return inner->work_left(ex, t, wq);
+    }
+    void at_end(Execution& ex) override { inner->at_end(ex); }
+  } slipped(p);
+  DfsScheduler dfs(true);
+  const SearchResult r = explore(slipped, dfs, SearchLimits{});
+  CHECK(r.failure.has_value());
+  STRCMP_EQUAL("model-error", kind_of(r));
+  STRCMP_CONTAINS("the relabelling of counts renames no task", r.failure->finding.summary.c_str());
 }
 
 }  // namespace wakecheck

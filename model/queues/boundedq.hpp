@@ -95,6 +95,7 @@ class ledger {
   // renaming of producers renames them (symmetry); who took them is not kept.
   void set_producers(std::vector<TaskId> pids) {
     producers_ = std::move(pids);
+    ex_->set_hash(id_, hash_with(nullptr));  // a relabel with no renaming must give it
     ex_->set_relabel(
         id_,
         [](const void* self, const TaskId* label) {
