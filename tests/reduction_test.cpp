@@ -103,4 +103,24 @@ TEST(Reduction, TrylockOfALockPromisedNeverToBeTrylockedIsAModelError) {
                   r.failure->finding.summary.c_str());
 }
 
+// A lock promised innermost (spin_lock_innermost) is taken at once while
+// free; taking another lock while holding it is the model's error, named
+// with both locks.
+TEST(Reduction, TakingALockUnderAnInnermostLockIsAModelError) {
+  KernelProgram p;
+  p.task("A", [](World& w, task_struct*) {
+    spin_lock_innermost(&w.a);
+    spin_lock(&w.a);
+    spin_lock(&w.b);
+    spin_unlock(&w.b);
+    spin_unlock(&w.a);
+    return 0;
+  });
+  const SearchResult r = run_dfs(p);
+  STRCMP_EQUAL("model-error", kind_of(r));
+  CHECK(r.failure.has_value());
+  STRCMP_CONTAINS("A takes b while holding a, which the model promised is innermost",
+                  r.failure->finding.summary.c_str());
+}
+
 }  // namespace wakecheck

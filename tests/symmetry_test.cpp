@@ -246,7 +246,8 @@ TEST(Symmetry, ARelabellingThatChangesAnUnrenamedHashIsAModelError) {
     void setup(Execution& ex) override {
       inner->setup(ex);
       const ObjectId o = ex.add_object(ObjectKind::Variable, "counts", 0);
-      ex.set_relabel(o, [](const void*, const TaskId*) { return std::uint64_t{42}; }, nullptr);
+      ex.set_relabel(
+          o, [](const void*, const TaskId*) { return std::uint64_t{42}; }, nullptr);
     }
     std::string work_left(const Execution& ex, TaskId t, ObjectId wq) const override {
       return inner->work_left(ex, t, wq);
