@@ -30,10 +30,12 @@ WorkPlan::WorkPlan(const SplitSearch& search, Program& program) : search_(search
       tree_ = frontier(program, search.limits, search.options.state_caching);
       units_ = static_cast<std::uint32_t>(tree_.roots.size());
       break;
-    case Split::seeds:
-      units_ =
-          static_cast<std::uint32_t>((search.limits.max_executions + kSeedChunk - 1) / kSeedChunk);
+    case Split::seeds: {
+      const std::uint64_t max = search.limits.max_executions;
+      chunk_ = std::max(kSeedChunk, max / kMaxSeedChunks + (max % kMaxSeedChunks != 0));
+      units_ = static_cast<std::uint32_t>(max / chunk_ + (max % chunk_ != 0));
       break;
+    }
     case Split::whole:
       units_ = 1;
       break;
@@ -52,7 +54,7 @@ StrategyOptions WorkPlan::options(std::uint32_t u) const {
 SearchLimits WorkPlan::limits(std::uint32_t u) const {
   SearchLimits l = search_.limits;
   if (search_.strategy->split == Split::seeds)
-    l.max_executions = std::min(kSeedChunk, l.max_executions - u * kSeedChunk);
+    l.max_executions = std::min(chunk_, l.max_executions - u * chunk_);
   return l;
 }
 

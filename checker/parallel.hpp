@@ -11,7 +11,8 @@
 //    state abstraction every order gives the sequential counts). On one job
 //    dfs is the plain sequential search; a parallel one that stops early is
 //    run again on one thread;
-//  - random, pct (Split::seeds): chunks of kSeedChunk executions, chunk c with
+//  - random, pct (Split::seeds): chunks of kSeedChunk executions (more past
+//    kMaxSeedChunks chunks), chunk c with
 //    its own seed (chunk 0 with the scenario's seed: the first executions are
 //    those of an unsplit search);
 //  - pb, db, dpor (Split::whole): one unit.
@@ -45,6 +46,10 @@ namespace wakecheck {
 class Program;
 
 inline constexpr std::uint64_t kSeedChunk = 1024;
+// At most this many seed chunks: past 64M executions a chunk grows instead
+// (a function of max_executions alone, so the same for every --jobs), and a
+// scenario's huge max_executions never asks for billions of units.
+inline constexpr std::uint64_t kMaxSeedChunks = 1 << 16;
 
 // What to search: one scenario's program, strategy and limits.
 struct SplitSearch {
@@ -92,6 +97,7 @@ class WorkPlan {
   const SplitSearch& search_;
   Frontier tree_;
   std::uint32_t units_ = 1;
+  std::uint64_t chunk_ = kSeedChunk;  // Split::seeds: executions per unit
 };
 
 // Runs the plan's units of one shard on worker threads; the results in unit

@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "checker/dfs.hpp"
+#include "checker/parallel.hpp"
+#include "checker/strategies.hpp"
 #include "cli/commands.hpp"
 #include "cli/shard.hpp"
 #include "model/model.hpp"
@@ -91,6 +93,28 @@ TEST(ParallelSearch, CounterexampleIsTheSameForEveryJobs) {
 TEST(ParallelSearch, WastedWakeupsAreTheSameForEveryJobs) {
   same_for_jobs("scenarios/boundedq/herd_w2.toml");
   same_for_jobs("scenarios/herd/herd_w2_over_budget.toml");
+}
+
+// A huge max_executions (a scenario may give 10^18) asks for at most
+// kMaxSeedChunks units: the chunks grow instead. It once asked for billions,
+// and the bench table's unbounded random rows died of it.
+TEST(ParallelSearch, AHugeExecutionBudgetMakesBiggerSeedChunksNotMoreOfThem) {
+  SplitSearch search;
+  search.make_program = [] {
+    return find_model("boundedq")
+        ->make("ok", {{"producers", 1}, {"consumers", 1}, {"items", 1}, {"capacity", 1}});
+  };
+  search.strategy = find_strategy("random");
+  search.limits.max_executions = 1'000'000'000'000'000'000ULL;
+  auto program = search.make_program();
+  const WorkPlan plan(search, *program);
+  UNSIGNED_LONGS_EQUAL(kMaxSeedChunks, plan.units());
+  CHECK(plan.limits(0).max_executions > kSeedChunk);
+  search.limits.max_executions = 3000;  // small budgets keep their chunks of 1,024
+  const WorkPlan small(search, *program);
+  UNSIGNED_LONGS_EQUAL(3, small.units());
+  UNSIGNED_LONGS_EQUAL(kSeedChunk, small.limits(0).max_executions);
+  UNSIGNED_LONGS_EQUAL(3000 - 2 * kSeedChunk, small.limits(2).max_executions);
 }
 
 TEST(ParallelSearch, MaxExecutionsCutsTheSameExecutionsForEveryJobs) {
