@@ -242,6 +242,19 @@ TEST(FuzzParts, TheShrinkerKeepsOnlyWhatTheFailureNeeds) {
 // state caching miss an end state that plain DFS reaches.
 TEST_GROUP(FuzzRegressions){};
 
+// Whether some execution of the default (cached, reduced, symmetric) dfs
+// search of `p` meets `met`: for an end the oracle's keys merge with another.
+template <class Met>
+bool cached_search_meets(const FuzzProgram& p, Met met) {
+  InterpretedProgram program(p);
+  DfsScheduler cached(true);
+  SearchLimits limits;
+  limits.stop_at_finding = false;
+  bool found = false;
+  explore(program, cached, limits, [&](const Execution& ex) { found = found || met(ex); });
+  return found;
+}
+
 void check_agrees_with_findings(const FuzzProgram& p, const std::set<std::string>& findings) {
   const OracleResult r = check_program(p);
   CHECK_TEXT(r.verdict == Verdict::Agree, (to_text(p) + r.check + "\n" + r.detail).c_str());
@@ -290,15 +303,9 @@ TEST(FuzzRegressions, StateCachingKeepsARaceThatOnlyAnotherLockOrderShows) {
   // The oracle keys a race by its pair of tasks; the lost end is the one where
   // t1's read comes second, so look for it in the cached search itself.
   check_agrees_with_findings(p, {"data-race t0,t1 x"});
-  InterpretedProgram program(p);
-  DfsScheduler cached(true);
-  SearchLimits limits;
-  limits.stop_at_finding = false;
-  bool t1_second = false;
-  explore(program, cached, limits, [&t1_second](const Execution& ex) {
-    t1_second = t1_second || (ex.finding().kind == FindingKind::DataRace && ex.finding().task == 1);
-  });
-  CHECK(t1_second);
+  CHECK(cached_search_meets(p, [](const Execution& ex) {
+    return ex.finding().kind == FindingKind::DataRace && ex.finding().task == 1;
+  }));
 }
 
 // FuzzMore's seed 824, shrunk: both tasks end by a signal only if the second
@@ -313,16 +320,10 @@ TEST(FuzzRegressions, BothSleepersEndedBySignals) {
              {wait(WaitStyle::InterruptibleSleepOn, 0, kFifoSource, 1)}};
   const OracleResult r = check_program(p);
   CHECK_TEXT(r.verdict == Verdict::Agree, (r.check + "\n" + r.detail).c_str());
-  InterpretedProgram program(p);
-  DfsScheduler cached(true);
-  SearchLimits limits;
-  limits.stop_at_finding = false;
-  bool both = false;
-  explore(program, cached, limits, [&both](const Execution& ex) {
-    both = both || (ex.status(0) == TaskStatus::Finished && ex.exit_code(0) == -ERESTARTSYS &&
-                    ex.status(1) == TaskStatus::Finished && ex.exit_code(1) == -ERESTARTSYS);
-  });
-  CHECK(both);
+  CHECK(cached_search_meets(p, [](const Execution& ex) {
+    return ex.status(0) == TaskStatus::Finished && ex.exit_code(0) == -ERESTARTSYS &&
+           ex.status(1) == TaskStatus::Finished && ex.exit_code(1) == -ERESTARTSYS;
+  }));
 }
 
 }  // namespace wakecheck::fuzz
